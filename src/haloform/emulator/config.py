@@ -1,0 +1,80 @@
+"""How an emulated tenant behaves: credentials, id ranges, the variants of what Halo
+might do where nobody has confirmed it, and faults to inject.
+
+Every field has a default, so ``EmulatorConfig()`` is a working tenant. The models
+validate on assignment because tests change them at runtime (turning faults on after
+seeding data), and a typo there should fail loudly rather than silently do nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Faults(BaseModel):
+    """Misbehaviour injected into ``/api`` calls (never into ``/auth/token`` or
+    ``/api/authinfo``), each off by default."""
+
+    model_config = ConfigDict(
+        validate_assignment=True, extra="forbid", use_attribute_docstrings=True
+    )
+
+    latency_ms: float = Field(default=0, ge=0)
+    """Delay added before every /api request is handled."""
+    rate_limit: int | None = Field(default=None, ge=1)
+    """Requests allowed per rolling window and per client; None means unlimited."""
+    rate_window_s: float = Field(default=300, gt=0)
+    """Length of the rolling window (Halo's is five minutes)."""
+    retry_after: bool = False
+    """Send Retry-After on 429s; no published client has seen Halo send it."""
+    rate_limit_body: Literal["message", "error", "text"] = "message"
+    """The 429 body: ``{"Message": ...}``, ``{"error": ...}`` or plain text."""
+    error_rate: float = Field(default=0, ge=0, le=1)
+    """Share of requests answered 500 before anything is done."""
+    drop_rate: float = Field(default=0, ge=0, le=1)
+    """Share of requests whose connection is cut, unhandled, mid-answer: the client
+    gets a status line and then a closed socket."""
+    commit_then_fail_rate: float = Field(default=0, ge=0, le=1)
+    """Share of writes (POST, DELETE) that are stored and then answered 500."""
+    seed: int | None = None
+    """Seed of the fault dice, so a test sees the same faults on every run."""
+
+
+class EmulatorConfig(BaseModel):
+    """One emulated tenant. The switches named after ``FACTS.md`` entries marked [I]
+    offer each plausible behaviour, so a client can be tested against all of them."""
+
+    model_config = ConfigDict(
+        validate_assignment=True, extra="forbid", use_attribute_docstrings=True
+    )
+
+    db_path: str | None = None
+    """SQLite file holding the tenant (kept across restarts); None keeps it in memory."""
+    seed_path: str | None = None
+    """YAML tenant directory loaded into a new database; None uses the built-in one."""
+    client_id: str = "haloform-emulator"
+    client_secret: str = "emulator-secret"
+    tenant: str = "emulator"
+    """Tenant name announced by /api/authinfo and expected in ``?tenant=``."""
+    token_ttl_s: int = Field(default=3600, ge=0)
+    id_offset: int = Field(default=0, ge=0)
+    """Every id (records, their children, seeded lookups) starts above this, so two
+    tenants with different offsets never share an id for the same name."""
+
+    assign_guids: bool = False
+    """True: the server replaces a client's guid on create with one of its own."""
+    eventrule_list: Literal["bare", "wrapped"] = "bare"
+    """GET /EventRule as a bare array, or wrapped as ``{"record_count", "eventrules"}``."""
+    list_children: bool = False
+    """Whether GET /EventRule and GET /workflowstep lists carry children (criteria,
+    mappings, step actions and rules) or leave them to the detail endpoints."""
+    post_many_response: Literal["array", "first"] = "array"
+    """What a POST of several records answers: all of them, or only the first."""
+    delete_response: Literal["object", "empty"] = "object"
+    """What DELETE answers with its 200: the deleted record, or an empty body."""
+    accept_zero_id_as_create: bool = True
+    """Whether ``"id": 0`` means create (as an absent id does) or names a record 0."""
+
+    faults: Faults = Field(default_factory=Faults)

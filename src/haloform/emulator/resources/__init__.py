@@ -1,0 +1,1 @@
+"""The emulated API's resources, one module per family."""

@@ -1,0 +1,195 @@
+"""Workflows (FlowHeader) at ``/Workflow``, and every step of every one at
+``/workflowstep``.
+
+A workflow owns its steps, their actions, its stages and targets. The rules of a
+step are ticket rules stored with the step's ``fdid``: they are saved through the
+ticket-rule kind, answered inside the step, and go when the step or workflow goes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from haloform.emulator.api import Call, api_route, ok, refused
+from haloform.emulator.directory import Directory
+from haloform.emulator.resources.records import Errors, RecordKind
+from haloform.emulator.resources.rules import TicketRules
+from haloform.emulator.resources.shape import CRITERION, Child, Node, Ref, decorate, present
+from haloform.emulator.store import Doc, Store
+from haloform.emulator.tenant import Tenant
+
+ACTION = Node(
+    refs=(
+        Ref(
+            "action_id", "outcome", companions={"action_name": "buttonname", "action_guid": "guid"}
+        ),
+    ),
+    children=(Child("conditions", "criteria", CRITERION),),
+)
+STEP = Node(
+    refs=(Ref("new_flow_id", "workflow"),),
+    children=(
+        Child("actions", "flowsubdetail", ACTION, link="flow_id"),
+        Child("step_conditions", "criteria", CRITERION),
+    ),
+)
+WORKFLOW = Node(
+    children=(
+        Child("steps", "flowdetail", STEP, link="flow_id", id_field="fdid", match_key="step_id"),
+        Child("stages", "flowstages", link="flow_id", match_key="sequence"),
+        Child("targets", "workflowtarget", link="flow_id"),
+    )
+)
+STEP_CHILDREN = frozenset({"actions", "rules"})
+
+
+class Workflows(RecordKind):
+    kind = "workflow"
+    path = "/Workflow"
+    node = WORKFLOW
+    defaults = {"active": True, "notinuse": False}
+    detail_only = frozenset(
+        {"steps", "stages", "targets", "always_allow_actions", "flow_chart_json", "access_control"}
+    )
+
+    def __init__(self, tenant: Tenant, rules: TicketRules) -> None:
+        super().__init__(tenant)
+        self.rules = rules
+
+    def routes(self) -> list[Route]:
+        return [*super().routes(), api_route(self.tenant, "/workflowstep", "GET", self.list_steps)]
+
+    async def list_all(self, call: Call) -> Response:
+        """Inactive workflows only with ``includeinactive``; ``access_control_level`` is
+        accepted and changes nothing (the API client is an administrator)."""
+        docs = self.tenant.store.all(self.kind)
+        if not call.query.flag("includeinactive"):
+            docs = [doc for doc in docs if doc.get("active") is not False]
+        directory = Directory(self.tenant.store)
+        return ok([self.render(doc, directory, self.detail_only) for doc in docs])
+
+    async def list_steps(self, call: Call) -> Response:
+        """Whether steps carry their actions and rules is unconfirmed: the
+        ``list_children`` switch picks; ``includecriteriainfo`` adds step conditions."""
+        omit = set() if self.tenant.config.list_children else set(STEP_CHILDREN)
+        if not call.query.flag("includecriteriainfo"):
+            omit.add("step_conditions")
+        directory = Directory(self.tenant.store)
+        steps = directory.rows("workflowstep")
+        return ok([self._render_step(step, directory, omit) for step in steps])
+
+    def prepare(self, doc: Doc, directory: Directory, path: str, errors: Errors) -> None:
+        steps = [step for step in doc.get("steps") or [] if isinstance(step, dict)]
+        _number_steps(steps, path, errors)
+        known = {step["step_id"] for step in steps}
+        for j, step in enumerate(steps):
+            for k, action in enumerate(step.get("actions") or []):
+                action.setdefault("start_step", step["step_id"])
+                end = action.get("end_step")
+                if end and end not in known:
+                    where = f"{path}.steps[{j}].actions[{k}].end_step"
+                    errors[where] = f"Step {end} is not a step of this workflow"
+
+    def stored(self, doc: Doc) -> Doc:
+        steps = [{k: v for k, v in step.items() if k != "rules"} for step in doc.get("steps") or []]
+        return {**doc, "steps": steps} if "steps" in doc else doc
+
+    def settle(
+        self, doc: Doc, old: Doc | None, directory: Directory, path: str, errors: Errors
+    ) -> None:
+        """Save the rules posted inside steps; drop the rules of steps that are gone
+        and those a step's posted rules no longer list."""
+        steps = doc.get("steps") or []
+        saved: set[int] = set()
+        replaced: set[int] = set()
+        for j, step in enumerate(steps):
+            if "rules" not in step:
+                continue
+            replaced.add(step["fdid"])
+            for k, rule in enumerate(step["rules"] or []):
+                posted = {**rule, "flowdetail_id": step["fdid"]}
+                where = f"{path}.steps[{j}].rules[{k}]"
+                saved.add(self.rules.save(directory, posted, where, errors)["id"])
+        gone = _fdids(old) - _fdids(doc)
+        _drop_step_rules(self.tenant.store, gone | replaced, keep=saved)
+
+    def decorate(self, doc: Doc, directory: Directory) -> None:
+        doc["in_use"] = bool(_users(directory).get(doc["id"]))
+        for step in doc.get("steps") or []:
+            step["rules"] = self._step_rules(step, directory)
+
+    def remove(self, doc: Doc, directory: Directory) -> None:
+        users = _users(directory).get(doc["id"])
+        if users:
+            raise refused(
+                f"Workflow {doc.get('name')!r} cannot be deleted: it is used by {', '.join(users)}"
+            )
+        super().remove(doc, directory)
+        _drop_step_rules(self.tenant.store, _fdids(doc), keep=set())
+
+    def _render_step(self, step: Doc, directory: Directory, omit: set[str]) -> Doc:
+        out = copy.deepcopy({k: v for k, v in step.items() if k not in omit})
+        decorate(STEP, out, directory)
+        if "rules" not in omit:
+            out["rules"] = self._step_rules(step, directory)
+        return dict(present(out))
+
+    def _step_rules(self, step: Doc, directory: Directory) -> list[Doc]:
+        by_step = directory.memo("step_rules", lambda: _rules_by_step(directory.store))
+        return [self.rules.render(rule, directory, ()) for rule in by_step.get(step["fdid"], [])]
+
+
+def _number_steps(steps: list[Doc], path: str, errors: Errors) -> None:
+    """Steps are keyed by ``step_id`` inside their workflow: give the ones posted
+    without one the next free number, and refuse duplicates."""
+    seen: set[int] = set()
+    for j, step in enumerate(steps):
+        if not step.get("step_id"):
+            step["step_id"] = max([s.get("step_id") or 0 for s in steps], default=0) + 1
+        if step["step_id"] in seen:
+            errors[f"{path}.steps[{j}].step_id"] = f"Step {step['step_id']} appears twice"
+        seen.add(step["step_id"])
+
+
+def _fdids(doc: Doc | None) -> set[int]:
+    return {step["fdid"] for step in (doc or {}).get("steps") or [] if "fdid" in step}
+
+
+def _drop_step_rules(store: Store, fdids: set[int], keep: set[int]) -> None:
+    for rule in store.all("ticketrules"):
+        if rule.get("flowdetail_id") in fdids and rule["id"] not in keep:
+            store.delete("ticketrules", rule["id"])
+
+
+def _rules_by_step(store: Store) -> dict[int, list[Doc]]:
+    by_step: dict[int, list[Doc]] = defaultdict(list)
+    for rule in store.all("ticketrules"):
+        if rule.get("flowdetail_id"):
+            by_step[rule["flowdetail_id"]].append(rule)
+    return by_step
+
+
+def _users(directory: Directory) -> dict[int, list[str]]:
+    return directory.memo("workflow_users", lambda: _workflow_users(directory.store))
+
+
+def _workflow_users(store: Store) -> dict[int, list[str]]:
+    """Who refers to each workflow: ticket rules that set it and other workflows'
+    steps that switch to it. A workflow's own steps and step rules do not count."""
+    flows = store.all("workflow")
+    owner = {step.get("fdid"): flow["id"] for flow in flows for step in flow.get("steps") or []}
+    users: dict[int, list[str]] = defaultdict(list)
+    for rule in store.all("ticketrules"):
+        target = rule.get("new_workflow_id")
+        if target and owner.get(rule.get("flowdetail_id")) != target:
+            users[target].append(f"ticket rule {rule.get('name')!r}")
+    for flow in flows:
+        for step in flow.get("steps") or []:
+            target = step.get("new_flow_id")
+            if target and target != flow["id"]:
+                users[target].append(f"workflow {flow.get('name')!r} (step {step.get('name')!r})")
+    return users
