@@ -1,0 +1,1 @@
+"""The command line: parse options, call the core, render, map errors to exit codes."""

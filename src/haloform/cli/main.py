@@ -1,0 +1,61 @@
+"""The ``haloform`` entry point: the command group and the error-to-exit-code mapping."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import click
+
+from haloform import __version__
+from haloform.cli.context import common_options, state
+from haloform.cli.emulator_cmd import emulator
+from haloform.cli.lookups_cmd import lookups
+from haloform.errors import HaloformError
+
+
+class HaloformGroup(click.Group):
+    """A group that shows haloform's errors as one clear message, never a traceback.
+
+    Tracebacks are for haloform's developers; admins get the message and an exit code
+    (``--debug`` brings the traceback back).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HaloformError as exc:
+            _report(ctx, f"Error: {exc}")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _report(ctx, "Interrupted.")
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug in haloform: still no traceback by default
+            _report(
+                ctx, f"Internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+            )
+            ctx.exit(1)
+
+
+def _report(ctx: click.Context, message: str) -> None:
+    if state(ctx).debug:
+        click.echo(traceback.format_exc(), err=True)
+    click.secho(message, err=True, fg="red")
+
+
+@click.group(cls=HaloformGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="haloform")
+@common_options
+def cli() -> None:
+    """Halo (HaloPSA / HaloITSM) workflows, ticket rules and event rules as code."""
+
+
+cli.add_command(emulator)
+cli.add_command(lookups)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="haloform")
