@@ -8,6 +8,7 @@ that escapes is a bug in haloform.
 
     HaloformError
     ├── ConfigError              the files in a config repo (YAML, haloform.yaml)
+    │   └── ConfigErrors         several located problems at once (diagnostics.py)
     ├── HaloError                talking to a Halo tenant
     │   ├── TransportError       DNS, TLS, connect, timeout, dropped connection
     │   │   └── OutcomeUnknownError   a write was sent but its answer was lost

@@ -17,13 +17,13 @@ def _no_live_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_lists_the_embedded_tenant_and_keeps_its_state(tmp_path: Path) -> None:
-    state = tmp_path / "state"
-    result = CliRunner().invoke(cli, ["lookups", "team", "agent", "--state-dir", str(state), "-v"])
+    state = tmp_path / ".haloform"
+    result = CliRunner().invoke(cli, ["lookups", "team", "agent", "--repo", str(tmp_path), "-v"])
     assert result.exit_code == 0, result.output
     assert "Alice Admin" in result.stdout
     assert "Network" in result.stdout
     assert "made 4 requests" in result.stderr
-    assert (state / "emulator.db").is_file()
+    assert (state / "embedded.db").is_file()
 
 
 def test_a_live_tenant_over_plain_http_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

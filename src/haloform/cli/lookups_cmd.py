@@ -10,32 +10,33 @@ from rich.console import Console
 from rich.table import Table
 
 from haloform.cli.context import common_options
-from haloform.cli.targets import open_client
+from haloform.cli.targets import Target, choose, open_client
 from haloform.lookups import LOOKUPS, Directory, fetch_directory
+from haloform.project import load_project
 
 
-async def _fetch(kinds: list[str], state_dir: Path) -> Directory:
-    async with open_client(state_dir) as client:
+async def _fetch(kinds: list[str], target: Target) -> Directory:
+    async with open_client(target) as client:
         return await fetch_directory(client, kinds)
 
 
 @click.command("lookups")
 @click.argument("kinds", nargs=-1, type=click.Choice([spec.kind for spec in LOOKUPS]))
+@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
 @click.option(
-    "--state-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".haloform"),
+    "--repo",
+    "repo_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
     show_default=True,
-    help="Where the embedded emulator keeps its tenant.",
+    help="The config repo whose haloform.yaml names the environments.",
 )
 @common_options
-def lookups(kinds: tuple[str, ...], state_dir: Path) -> None:
-    """List agents, teams, statuses... by name: what references can point at.
-
-    Talks to HALO_URL when set, else to the embedded emulator.
-    """
+def lookups(kinds: tuple[str, ...], env: str | None, repo_dir: Path) -> None:
+    """List agents, teams, statuses... by name: what references can point at."""
+    target = choose(load_project(repo_dir), env, repo_dir)
     wanted = list(kinds) or [spec.kind for spec in LOOKUPS]
-    directory = asyncio.run(_fetch(wanted, state_dir))
+    directory = asyncio.run(_fetch(wanted, target))
     table = Table("kind", "name", "id", "guid", box=None, pad_edge=False)
     for kind in wanted:
         for entry in directory.all(kind):

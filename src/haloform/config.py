@@ -1,0 +1,131 @@
+"""A config repo as typed resources: documents from the loader, checked by their kind.
+
+A document is either a resource (its kind's model) or a tombstone: the same ``kind``,
+``guid`` and ``name`` with ``deleted: true``, the reviewable statement that a live
+resource is to be removed. Keeping the kind and name means a reviewer reads exactly
+which rule goes, and the guid means the right one goes in every tenant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from haloform.diagnostics import Diagnostics, Location
+from haloform.kinds import KINDS, KindSpec, Resource, by_kind
+from haloform.loader import RawDocument, load_tree
+from haloform.located import validate_document
+from haloform.refs import Guid, Name
+from haloform.yamlio import PathItem, location
+
+
+class TombstoneModel(BaseModel):
+    """``deleted: true`` and nothing but the identity: a tombstone is not a resource."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    kind: str
+    guid: Guid
+    name: Name
+    deleted: Literal[True]
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """Where a document came from, for every message about it."""
+
+    document: RawDocument
+
+    @property
+    def location(self) -> Location:
+        return self.document.location
+
+    def at(self, path: tuple[PathItem, ...]) -> Location:
+        """The location of a field inside this document (its key, as editors show)."""
+        return location(self.document.file, self.document.body, path, key=True)
+
+
+@dataclass(frozen=True)
+class Declared(Sourced):
+    """A resource a file declares."""
+
+    spec: KindSpec
+    resource: Resource
+
+    @property
+    def guid(self) -> str:
+        return self.resource.guid
+
+    @property
+    def name(self) -> str:
+        return self.resource.name
+
+
+@dataclass(frozen=True)
+class Tombstone(Sourced):
+    """A resource a file says must be deleted."""
+
+    spec: KindSpec
+    guid: str
+    name: str
+
+
+@dataclass
+class Repo:
+    """Everything a config tree declares, and every problem found reading it."""
+
+    root: Path
+    resources: list[Declared] = field(default_factory=list)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    unreadable: list[tuple[KindSpec, str, str]] = field(default_factory=list)
+    """(spec, guid, name) as written in documents that failed their model: references
+    to them are not reported again as undefined, the document's own errors say it all."""
+
+    def of_kind(self, spec: KindSpec) -> list[Declared]:
+        return [item for item in self.resources if item.spec is spec]
+
+
+def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:
+    """Load and type every document under ``root``; problems land in ``diagnostics``."""
+    loaded = load_tree(root, variables, kinds=[spec.kind for spec in KINDS])
+    repo = Repo(root=root, diagnostics=loaded.diagnostics)
+    for document in loaded.documents:
+        _add(repo, document)
+    return repo
+
+
+def _add(repo: Repo, document: RawDocument) -> None:
+    spec = by_kind(document.kind)
+    if spec is None:  # the loader already reported the unknown kind
+        return
+    if document.body.get("deleted") is not None:
+        tomb, problems = validate_document(TombstoneModel, document.body, file=document.file)
+        repo.diagnostics.extend(problems)
+        if tomb is not None:
+            repo.tombstones.append(Tombstone(document, spec, tomb.guid, tomb.name))
+        return
+    resource, problems = validate_document(spec.model, document.body, file=document.file)
+    repo.diagnostics.extend(problems)
+    if resource is not None:
+        repo.resources.append(Declared(document, spec, resource))
+    else:
+        body = document.body
+        repo.unreadable.append((spec, _written_guid(body.get("guid")), _written(body.get("name"))))
+
+
+def _written(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _written_guid(value: object) -> str:
+    """A broken document's guid as references match it: canonical when it reads as one."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return _written(value)

@@ -1,0 +1,380 @@
+"""Portable references: how a file names a thing whose numeric id differs per tenant.
+
+A tenant's ids mean nothing in another tenant, so files name what they point at:
+``{workflow: Incident Lifecycle}`` or ``{workflow: {guid: ...}}`` for resources the
+repo manages, ``{agent: Alice Admin}`` for rows of the tenant's own lookups. A raw
+integer is still accepted, so that an existing tenant's config can be migrated, but it
+is typed ``TenantId`` so that a walk can report it as not portable.
+
+Which fields hold references is read from the models' type annotations, never listed
+by hand: the walks below find every ``Ref`` and ``TenantId`` wherever a model nests
+them, so a field added to a model is covered the moment it is typed.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    StringConstraints,
+    Tag,
+    WithJsonSchema,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+_REF_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
+
+
+def _canonical_guid(value: str) -> str:
+    """One spelling per guid, so that matching by guid never depends on case or braces."""
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "guid", "expected a guid such as 8d6c1f3e-1a2b-4c3d-9e8f-2b7c1e0a4f11"
+        ) from None
+    if not parsed.int:
+        raise PydanticCustomError("guid", "the empty guid means 'none' to Halo; use a real one")
+    return str(parsed)
+
+
+Guid = Annotated[
+    str, AfterValidator(_canonical_guid), WithJsonSchema({"type": "string", "format": "uuid"})
+]
+"""A guid, kept in its canonical lower-case form."""
+
+Name = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+"""A display name: what stays the same between tenants."""
+
+
+@dataclass(frozen=True)
+class _TenantIdMarker:
+    """Marks the ``int`` of a ``SomeRef | TenantId`` union as a tenant's own id."""
+
+
+TenantId = Annotated[
+    int,
+    _TenantIdMarker(),
+    WithJsonSchema({"type": "integer", "description": "This tenant's id: works, not portable"}),
+]
+"""A raw id where a reference belongs: accepted, and reported as not portable."""
+
+
+@dataclass(frozen=True)
+class NameOf:
+    """Marks a plain string field holding a lookup row's NAME, as Halo stores it (a
+    rule's ``new_team``): nothing to resolve, but the name can still be checked."""
+
+    target: str
+
+
+class GuidSelector(BaseModel):
+    """Picks a managed resource by guid: survives a rename, unlike a name."""
+
+    model_config = _REF_CONFIG
+    guid: Guid
+
+
+class Ref(BaseModel):
+    """A reference as a file writes it: one key, the word for what it points at.
+
+    Every subclass has a single field named after its ``target`` word, so ``ref.target``,
+    ``ref.name`` and ``ref.guid`` read any reference the same way.
+    """
+
+    model_config = _REF_CONFIG
+    target: ClassVar[str]
+
+    @property
+    def selector(self) -> str | GuidSelector:
+        value: str | GuidSelector = getattr(self, self.target)
+        return value
+
+    @property
+    def name(self) -> str | None:
+        selector = self.selector
+        return selector if isinstance(selector, str) else None
+
+    @property
+    def guid(self) -> str | None:
+        selector = self.selector
+        return selector.guid if isinstance(selector, GuidSelector) else None
+
+    def __str__(self) -> str:
+        shown = self.name if self.name is not None else f"{{guid: {self.guid}}}"
+        return f"{{{self.target}: {shown}}}"
+
+
+class WorkflowRef(Ref):
+    """A workflow this config repo manages, by name or by guid."""
+
+    target: ClassVar[str] = "workflow"
+    workflow: Name | GuidSelector
+
+
+class LookupRef(Ref):
+    """A row of a tenant lookup, by name: names match across tenants, ids do not."""
+
+
+class AgentRef(LookupRef):
+    target: ClassVar[str] = "agent"
+    agent: Name
+
+
+class TeamRef(LookupRef):
+    target: ClassVar[str] = "team"
+    team: Name
+
+
+class StatusRef(LookupRef):
+    target: ClassVar[str] = "status"
+    status: Name
+
+
+class PriorityRef(LookupRef):
+    target: ClassVar[str] = "priority"
+    priority: Name
+
+
+class SlaRef(LookupRef):
+    target: ClassVar[str] = "sla"
+    sla: Name
+
+
+class TemplateRef(LookupRef):
+    target: ClassVar[str] = "template"
+    template: Name
+
+
+class TicketTypeRef(LookupRef):
+    target: ClassVar[str] = "tickettype"
+    tickettype: Name
+
+
+class OutcomeRef(LookupRef):
+    """An Outcome (what Halo's screens call an Action), by its button name."""
+
+    target: ClassVar[str] = "outcome"
+    outcome: Name
+
+
+class CategoryRef(LookupRef):
+    """A ticket category by name. Accepted in files but NOT resolvable yet: the Halo API
+    subset haloform talks to has no category lookup, so a plan that needs its id fails
+    saying so. Until then a raw id (not portable) is the way to set a category."""
+
+    target: ClassVar[str] = "category"
+    category: Name
+
+
+LOOKUP_REFS: Mapping[str, type[LookupRef]] = types.MappingProxyType(
+    {
+        cls.target: cls
+        for cls in (
+            AgentRef,
+            TeamRef,
+            StatusRef,
+            PriorityRef,
+            SlaRef,
+            TemplateRef,
+            TicketTypeRef,
+            OutcomeRef,
+            CategoryRef,
+        )
+    }
+)
+"""The lookup vocabulary, by the word a file writes."""
+
+REFS: Mapping[str, type[Ref]] = types.MappingProxyType({"workflow": WorkflowRef, **LOOKUP_REFS})
+"""Every reference word a file may use."""
+
+
+def _lookup_word(value: Any) -> str | None:
+    if isinstance(value, Ref):
+        return value.target
+    if isinstance(value, Mapping):
+        return next((str(key) for key in value if key in LOOKUP_REFS), None)
+    return None
+
+
+AnyLookupRef = Annotated[
+    Annotated[AgentRef, Tag("agent")]
+    | Annotated[TeamRef, Tag("team")]
+    | Annotated[StatusRef, Tag("status")]
+    | Annotated[PriorityRef, Tag("priority")]
+    | Annotated[SlaRef, Tag("sla")]
+    | Annotated[TemplateRef, Tag("template")]
+    | Annotated[TicketTypeRef, Tag("tickettype")]
+    | Annotated[OutcomeRef, Tag("outcome")]
+    | Annotated[CategoryRef, Tag("category")],
+    Discriminator(
+        _lookup_word,
+        custom_error_type="lookup_ref",
+        custom_error_message=(
+            "expected a lookup reference such as {status: Resolved} "
+            "(agent, team, status, priority, sla, template, tickettype, outcome, category)"
+        ),
+    ),
+]
+"""Any lookup reference, told apart by its key (criteria ``value_int`` takes one)."""
+
+
+@dataclass(frozen=True)
+class RefField:
+    """A field that refers to something, as the annotations declare it."""
+
+    path: str
+    """Where, as a pattern: ``steps[].actions[].action_id``."""
+    targets: tuple[str, ...]
+    tenant_id: bool = False
+    """A raw tenant id is accepted here (and reported as not portable)."""
+    stores_name: bool = False
+    """Halo stores the name itself (a rule's ``new_team``): nothing to resolve."""
+
+
+@dataclass(frozen=True)
+class RawId:
+    """A tenant's own id written where a reference belongs."""
+
+    value: int
+    targets: tuple[str, ...]
+    """The reference words that would make it portable."""
+
+
+def members(annotation: Any) -> Iterator[tuple[Any, tuple[object, ...]]]:
+    """Every alternative an annotation allows, with the metadata wrapped around it.
+
+    Unions are flattened and lists looked through, since a reference or a nested model
+    means the same whether it stands alone or in a list.
+    """
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = get_args(annotation)
+        for member, found in members(inner):
+            yield member, (*metadata, *found)
+    elif origin in (Union, types.UnionType, list):
+        for arg in get_args(annotation):
+            yield from members(arg)
+    else:
+        yield annotation, ()
+
+
+def field_members(info: FieldInfo) -> Iterator[tuple[Any, tuple[object, ...]]]:
+    """``members`` of a field, with the metadata pydantic lifted off its annotation."""
+    for member, found in members(info.annotation):
+        yield member, (*info.metadata, *found)
+
+
+def nested_models(info: FieldInfo) -> Iterator[tuple[type[BaseModel], bool]]:
+    """The models a field holds (references aside), and whether they come in a list."""
+    in_list = _is_list(info.annotation)
+    for member, _ in field_members(info):
+        if (
+            isinstance(member, type)
+            and issubclass(member, BaseModel)
+            and not issubclass(member, Ref)
+        ):
+            yield member, in_list
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is list:
+        return True
+    if origin is Annotated:
+        return _is_list(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_is_list(arg) for arg in get_args(annotation))
+    return False
+
+
+def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:
+    """Every field of a model and of the models nested in it, by path pattern
+    (``steps[].actions[].action_id``)."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        yield path, info
+        for nested, in_list in nested_models(info):
+            yield from field_paths(nested, f"{path}[]" if in_list else path)
+
+
+@functools.cache
+def _own_ref_fields(model: type[BaseModel]) -> Mapping[str, RefField]:
+    fields = model.model_fields.items()
+    return {name: ref for name, info in fields if (ref := _ref_field(name, info)) is not None}
+
+
+def _ref_field(path: str, info: FieldInfo) -> RefField | None:
+    targets: list[str] = []
+    tenant_id = stores_name = False
+    for member, metadata in field_members(info):
+        if isinstance(member, type) and issubclass(member, Ref) and member is not Ref:
+            targets.append(member.target)
+        for marker in metadata:
+            tenant_id = tenant_id or isinstance(marker, _TenantIdMarker)
+            if isinstance(marker, NameOf):
+                targets.append(marker.target)
+                stores_name = True
+    if not targets:
+        return None
+    return RefField(path, tuple(dict.fromkeys(targets)), tenant_id, stores_name)
+
+
+def reference_fields(model: type[BaseModel]) -> tuple[RefField, ...]:
+    """Every field of ``model`` (nested models included) that holds a reference."""
+    fields = field_paths(model)
+    return tuple(ref for path, info in fields if (ref := _ref_field(path, info)) is not None)
+
+
+def _values(model: BaseModel, prefix: str) -> Iterator[tuple[str, object, RefField | None]]:
+    """Every leaf value set in a model, with its path and what its field refers to."""
+    own = _own_ref_fields(type(model))
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}.{name}" if prefix else name
+        yield from _leaves(value, path, own.get(name))
+
+
+def _leaves(
+    value: object, path: str, ref: RefField | None
+) -> Iterator[tuple[str, object, RefField | None]]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]", ref)
+    elif isinstance(value, BaseModel) and not isinstance(value, Ref):
+        yield from _values(value, path)
+    elif value is not None:
+        yield path, value, ref
+
+
+def iter_refs(model: BaseModel) -> Iterator[tuple[str, Ref]]:
+    """Every reference in a resource, with its path: ``("steps[2].new_flow_id", ref)``.
+
+    A name-storing field (``new_team: Network``) yields the lookup reference it stands
+    for, so that one check covers every name the tenant must know.
+    """
+    for path, value, ref in _values(model, ""):
+        if isinstance(value, Ref):
+            yield path, value
+        elif ref is not None and ref.stores_name and isinstance(value, str):
+            target = ref.targets[0]
+            yield path, LOOKUP_REFS[target].model_validate({target: value})
+
+
+def iter_raw_ids(model: BaseModel) -> Iterator[tuple[str, RawId]]:
+    """Every tenant id written where a reference belongs (portable only by luck)."""
+    for path, value, ref in _values(model, ""):
+        if ref is None or not ref.tenant_id or isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            yield path, RawId(value, ref.targets)
