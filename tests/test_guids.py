@@ -7,8 +7,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
 from haloform.config import load_repo
 from haloform.diagnostics import Location
 from haloform.guids import Assigned, add_guids

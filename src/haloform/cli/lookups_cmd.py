@@ -27,7 +27,7 @@ async def _fetch(kinds: list[str], target: Target) -> Directory:
     "--repo",
     "repo_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
+    default=Path(),
     show_default=True,
     help="The config repo whose haloform.yaml names the environments.",
 )
