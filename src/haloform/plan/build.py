@@ -1,0 +1,335 @@
+"""Making a Plan: the repo against one tenant's live state, matched by guid.
+
+The steps run in one direction: read the tenant (lists, lookups), resolve every
+reference (failing with all missing ones at once), read in full only what needs it,
+then compare each resource in portable terms. The Plan that comes out is a value; this
+module never sends anything but GETs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from haloform.config import Declared, Repo, Tombstone
+from haloform.kinds import KindSpec, by_ref_key, dependencies
+from haloform.plan.diff import diff
+from haloform.plan.graph import break_cycles
+from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged, resource_key
+from haloform.plan.payload import update_payload
+from haloform.portable import fingerprint, is_empty, to_portable
+from haloform.project import PruneScope
+from haloform.resolve import Resolved, resolve_all, tenant_index
+from haloform.state import LiveKind, LiveState, Reader, lacks, read_details, read_state, record_id
+from haloform.tenant import TenantIndex, parse_managed_ref
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan: a repo, for one environment's tenant."""
+
+    repo: Repo
+    environment: str
+    tenant: str
+    specs: tuple[KindSpec, ...]
+    lookup_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    prune: tuple[PruneScope, ...] = ()
+    targets: tuple[str, ...] = ()
+    """``KIND/NAME`` filters (``--target``); their dependencies come along."""
+
+
+@dataclass
+class _Context:
+    request: PlanRequest
+    live: LiveState
+    index: TenantIndex
+    resolved: Resolved
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+async def make_plan(client: Reader, request: PlanRequest) -> Plan:
+    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references."""
+    live = await read_state(client, request.specs)
+    index = tenant_index(request.repo, live, request.lookup_names)
+    resolved, problems = resolve_all(request.repo, index, request.tenant)
+    problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
+    ctx = _Context(request, live, index, resolved)
+    await _read_what_diffs_need(client, ctx)
+    for item in request.repo.resources:
+        if item.spec.kind in live.kinds:
+            _plan_resource(ctx, item)
+    await _read_what_changes_touch(client, ctx)
+    _plan_deletions(ctx)
+    untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references)
+    ctx.warnings.extend(
+        f"reference cycle {cycle}: created first without the reference, then updated"
+        for cycle in untangled.cycles
+        if cycle.two_pass
+    )
+    changes = sorted(untangled.changes, key=Change.sort_key)
+    return Plan(
+        environment=request.environment,
+        tenant=request.tenant,
+        changes=tuple(changes),
+        unchanged=ctx.unchanged,
+        unmanaged=tuple(_unmanaged(ctx)),
+        warnings=tuple(ctx.warnings),
+        targets=request.targets,
+    )
+
+
+async def _read_what_diffs_need(client: Reader, ctx: _Context) -> None:
+    """Full records for desired resources whose list row lacks a field the file sets."""
+    for kind, live in ctx.live.kinds.items():
+        ids = []
+        for item in ctx.request.repo.resources:
+            row = live.by_guid(item.guid) if item.spec.kind == kind else None
+            wanted = item.resource.model_fields_set & live.spec.detail_only
+            if row is not None and lacks(row, wanted):
+                ids.append(record_id(row))
+        await read_details(client, live, ids)
+
+
+def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
+    return item.spec.payload(item.resource, ctx.resolved.__getitem__)
+
+
+def _plan_resource(ctx: _Context, item: Declared) -> None:
+    live_kind = ctx.live.kinds[item.spec.kind]
+    payload = _payload(ctx, item)
+    # keep_empty: a file that writes `criteria: []` or `note: ""` clears the field.
+    desired = to_portable(item.spec, payload, ctx.index, keep_empty=True)
+    record = live_kind.by_guid(item.guid)
+    depends = _depends_on(ctx.request.repo, item)
+    if record is None:
+        fields = tuple(
+            FieldChange(path=k, after=v)
+            for k, v in desired.items()
+            if k != "guid" and not is_empty(v)
+        )
+        ctx.changes.append(
+            _change(Action.CREATE, item, payload=payload, fields=fields, depends_on=depends)
+        )
+        return
+    fields = diff(item.spec, desired, to_portable(item.spec, record, ctx.index))
+    if not fields:
+        ctx.unchanged += 1
+        return
+    ctx.changes.append(
+        _change(
+            Action.UPDATE,
+            item,
+            payload=update_payload(item.spec, payload, record),
+            fields=fields,
+            depends_on=depends,
+            live_id=record_id(record),
+        )
+    )
+
+
+def _change(action: Action, item: Declared | Tombstone, **extra: Any) -> Change:
+    return Change(
+        action=action,
+        kind=item.spec.kind,
+        guid=item.guid,
+        name=item.name,
+        source=str(item.location),
+        **extra,
+    )
+
+
+def _depends_on(repo: Repo, item: Declared) -> tuple[str, ...]:
+    keys = set()
+    for dependency in dependencies(item.resource):
+        guid = dependency.guid or next(
+            (
+                other.guid
+                for other in repo.resources
+                if other.spec.kind == dependency.kind
+                and other.name.casefold() == (dependency.name or "").casefold()
+            ),
+            None,
+        )
+        if guid is not None:
+            keys.add(resource_key(dependency.kind, guid))
+    return tuple(sorted(keys))
+
+
+async def _read_what_changes_touch(client: Reader, ctx: _Context) -> None:
+    """A record a plan changes is read in full, so its fingerprint covers all of it and
+    ``apply PLAN`` can tell when anything in it moved."""
+    touched: dict[str, list[int]] = {}
+    for change in ctx.changes:
+        if change.live_id is not None:
+            touched.setdefault(change.kind, []).append(change.live_id)
+    for kind, ids in touched.items():
+        await read_details(client, ctx.live.kinds[kind], ids)
+    ctx.changes = [_fingerprinted(ctx, change) for change in ctx.changes]
+
+
+def _fingerprinted(ctx: _Context, change: Change) -> Change:
+    if change.live_id is None:
+        return change
+    live = ctx.live.kinds[change.kind]
+    record = live.details.get(change.live_id) or live.by_guid(change.guid) or {}
+    return change.model_copy(update={"fingerprint": fingerprint_of(live.spec, record)})
+
+
+def fingerprint_of(spec: KindSpec, record: dict[str, Any]) -> str:
+    """The live record's digest in its own ids: independent of the repo (names it
+    gives) and of lookups, so ``apply PLAN`` can recompute it from the tenant alone."""
+    return fingerprint(spec, record, TenantIndex())
+
+
+def _plan_deletions(ctx: _Context) -> None:
+    repo = ctx.request.repo
+    for tomb in repo.tombstones:
+        live = ctx.live.kinds.get(tomb.spec.kind)
+        record = live.by_guid(tomb.guid) if live else None
+        if record is None:
+            ctx.warnings.append(
+                f"{tomb.location}: {tomb.spec.kind} {tomb.name!r} is marked "
+                "deleted and is already absent from the tenant"
+            )
+            continue
+        ctx.changes.append(
+            _change(
+                Action.DELETE,
+                tomb,
+                live_id=record_id(record),
+                fingerprint=fingerprint_of(tomb.spec, record),
+            )
+        )
+    for live, row in _unmanaged_rows(ctx):
+        name = str(row.get("name", ""))
+        if row.get("guid") and any(
+            scope.covers(live.spec.kind, name) for scope in ctx.request.prune
+        ):
+            ctx.changes.append(
+                Change(
+                    action=Action.DELETE,
+                    kind=live.spec.kind,
+                    guid=str(row.get("guid")),
+                    name=str(row.get("name", "")),
+                    live_id=record_id(row),
+                    fingerprint=fingerprint_of(live.spec, row),
+                    source="prune scope in haloform.yaml",
+                )
+            )
+
+
+def _live_dependencies(ctx: _Context, spec: KindSpec, record: dict[str, Any]) -> tuple[str, ...]:
+    """What a live record refers to, so deletes can run in reverse order: a rule that
+    switches tickets to a workflow goes before the workflow."""
+    found: set[str] = set()
+    _collect_refs(to_portable(spec, record, ctx.index), ctx.index, found)
+    return tuple(sorted(found))
+
+
+def _collect_refs(value: Any, index: TenantIndex, found: set[str]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _collect_refs(item, index, found)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            referred = by_ref_key(name)
+            if referred is not None and len(value) == 1:
+                guid = _managed_guid(index, referred.kind, item)
+                if guid is not None:
+                    found.add(resource_key(referred.kind, guid))
+            else:
+                _collect_refs(item, index, found)
+
+
+def _managed_guid(index: TenantIndex, kind: str, selector: Any) -> str | None:
+    if isinstance(selector, dict):
+        return str(selector.get("guid")) if selector.get("guid") else None
+    names = index.managed.get(kind)
+    wanted = str(selector).casefold()
+    if names is None:
+        return None
+    return next((g for g, n in names.name_by_guid.items() if n.casefold() == wanted), None)
+
+
+def _unmanaged_rows(ctx: _Context) -> list[tuple[LiveKind, dict[str, Any]]]:
+    repo = ctx.request.repo
+    known = {item.guid for item in repo.resources} | {tomb.guid for tomb in repo.tombstones}
+    return [
+        (live, row)
+        for live in ctx.live.kinds.values()
+        for row in live.rows
+        if str(row.get("guid", "")).casefold() not in known
+    ]
+
+
+def _unmanaged(ctx: _Context) -> list[Unmanaged]:
+    pruned = {change.key for change in ctx.changes if change.action is Action.DELETE}
+    found = [
+        Unmanaged(
+            kind=live.spec.kind,
+            guid=row.get("guid"),
+            name=str(row.get("name", "")),
+            live_id=record_id(row),
+        )
+        for live, row in _unmanaged_rows(ctx)
+        if resource_key(live.spec.kind, str(row.get("guid"))) not in pruned
+    ]
+    return sorted(found, key=lambda u: (u.kind, u.name.casefold(), u.guid or ""))
+
+
+def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
+    """Changes named by ``--target KIND/NAME``, with what they depend on."""
+    if not targets:
+        return changes
+    wanted = {t.casefold() for t in targets}
+    by_key = {change.key: change for change in changes}
+    keep = {c.key for c in changes if f"{c.kind}/{c.name}".casefold() in wanted}
+    todo = list(keep)
+    while todo:
+        for dependency in by_key[todo.pop()].depends_on:
+            if dependency in by_key and dependency not in keep:
+                keep.add(dependency)
+                todo.append(dependency)
+    return [change for change in changes if change.key in keep]
+
+
+def defer_references(change: Change, keys: frozenset[str]) -> Change:
+    """``change`` with its references to ``keys`` held back for a second pass.
+
+    A top-level field whose value holds such a reference goes out without it in the
+    create, and whole (references included) in ``deferred``, sent once every resource
+    of the cycle exists. Top-level, because Halo's update replaces a child list whole.
+    """
+    payload = dict(change.payload or {})
+    deferred = dict(change.deferred or {})
+    for name, value in list(payload.items()):
+        stripped = _without_refs(value, keys)
+        if stripped != value:
+            deferred[name] = value
+            payload[name] = stripped
+    if not deferred:
+        return change
+    depends = tuple(key for key in change.depends_on if key not in keys)
+    return change.model_copy(
+        update={"payload": payload, "deferred": deferred, "depends_on": depends}
+    )
+
+
+def _without_refs(value: Any, keys: frozenset[str]) -> Any:
+    if isinstance(value, list):
+        return [_without_refs(item, keys) for item in value]
+    if isinstance(value, dict):
+        return {
+            name: _without_refs(item, keys)
+            for name, item in value.items()
+            if not _refers_to(item, keys)
+        }
+    return value
+
+
+def _refers_to(value: Any, keys: frozenset[str]) -> bool:
+    found = parse_managed_ref(value)
+    return found is not None and resource_key(*found) in keys

@@ -1,0 +1,194 @@
+"""The order an apply runs in, and what to do about reference cycles.
+
+Nodes are resource keys (``Workflow/<guid>``); a change's ``depends_on`` (the planner
+fills it from ``kinds.dependencies``) are its edges. A dependency on a key the plan
+does not touch is no edge: that resource exists already.
+
+Two consumers, one function each:
+
+- The planner calls ``break_cycles(changes, strip)`` once, before it freezes the plan.
+  A cycle among creates and updates (workflow A switches tickets to B, B to A) is cut
+  at one edge, so the plan it returns always has an order:
+
+  - an edge into a resource that already exists (an update) is only an ordering
+    constraint, not a need: the reference resolves to the live id either way. It is
+    dropped from ``depends_on``; nothing is deferred and no extra request is spent;
+  - when every resource of the cycle is new, ``strip(change, keys)`` is called: the
+    planner's callback returns the change with its references to ``keys`` moved into
+    ``Change.deferred`` (and out of ``depends_on``). The create goes out without them;
+    a second, update pass sends them once every resource of the cycle exists. A strip
+    that cannot do so (the reference is needed at create) leaves the key in
+    ``depends_on``, and the cycle is reported as a ``PlanError`` naming its path.
+
+  The cycles it found come back with the changes, for the plan's warnings
+  (``Cycle.two_pass`` tells a deferral from a dropped ordering edge).
+- The applier calls ``apply_levels(changes)``: creates and updates level by level in
+  dependency order, then deletes level by level in reverse (a rule that uses a
+  workflow is deleted before the workflow). A level is never mixed: the first level
+  whose changes are deletes starts the deletes, and the applier sends the changes'
+  ``deferred`` fields in its second pass just before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from graphlib import CycleError, TopologicalSorter
+
+from haloform.errors import PlanError
+from haloform.plan.model import Action, Change
+
+Strip = Callable[[Change, frozenset[str]], Change]
+"""The planner's: ``change`` with its references to these keys moved into ``deferred``."""
+
+Graph = dict[str, set[str]]
+"""Key -> the keys it must wait for."""
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Resources that refer to each other in a loop, in reference order."""
+
+    keys: tuple[str, ...]
+    """``A, B, A``: A refers to B, B to A (closed: the first key is repeated last)."""
+    shown: tuple[str, ...]
+    """The same, as a reader knows them: ``Workflow/Incident Lifecycle``."""
+    two_pass: bool = False
+    """Whether cutting it defers references to a second pass (every resource in it is
+    new); otherwise a reference into an existing resource was only an ordering edge."""
+
+    def __str__(self) -> str:
+        return " -> ".join(self.shown)
+
+
+@dataclass(frozen=True)
+class Untangled:
+    """What ``break_cycles`` returns: changes that have an order, and what it took."""
+
+    changes: tuple[Change, ...]
+    cycles: tuple[Cycle, ...]
+
+
+def apply_levels(changes: Sequence[Change]) -> list[list[Change]]:
+    """Creates and updates in dependency order, then deletes in reverse; each level's
+    changes depend on nothing in their own or a later level (sorted by ``sort_key``)."""
+    upserts = [change for change in changes if change.action is not Action.DELETE]
+    deletes = [change for change in changes if change.action is Action.DELETE]
+    return _levels(upserts, reverse=False) + _levels(deletes, reverse=True)
+
+
+def break_cycles(changes: Sequence[Change], strip: Strip) -> Untangled:
+    """``changes`` with every cycle among creates and updates cut (see the module)."""
+    upserts = _by_key([change for change in changes if change.action is not Action.DELETE])
+    graph = _graph(upserts.values(), reverse=False)
+    cuts: dict[str, dict[str, Cycle]] = {}
+    cycles: list[Cycle] = []
+    while (cycle := _find_cycle(graph, upserts)) is not None:
+        source, target = _edge_to_cut(cycle, upserts)
+        cycle = replace(cycle, two_pass=upserts[target].action is Action.CREATE)
+        graph[source].discard(target)
+        cuts.setdefault(source, {})[target] = cycle
+        cycles.append(cycle)
+    cut = [_cut(change, cuts.get(change.key, {}), upserts, strip) for change in changes]
+    return Untangled(tuple(cut), tuple(cycles))
+
+
+def _levels(changes: Sequence[Change], *, reverse: bool) -> list[list[Change]]:
+    by_key = _by_key(changes)
+    sorter = _sorter(_graph(changes, reverse=reverse))
+    try:
+        sorter.prepare()
+    except CycleError as error:
+        cycle = _cycle(error, by_key, reverse=reverse)
+        if reverse:
+            raise PlanError(
+                f"cannot order the deletes of a reference cycle {cycle}: "
+                "remove one of the references first"
+            ) from None
+        raise PlanError(f"reference cycle {cycle}: plan again to break it") from None
+    levels: list[list[Change]] = []
+    while sorter.is_active():
+        ready = sorter.get_ready()
+        levels.append(sorted((by_key[key] for key in ready), key=Change.sort_key))
+        sorter.done(*ready)
+    return levels
+
+
+def _by_key(changes: Iterable[Change]) -> dict[str, Change]:
+    by_key: dict[str, Change] = {}
+    for change in sorted(changes, key=Change.sort_key):
+        if change.key in by_key:
+            raise PlanError(f"{change.key} is changed twice in one plan")
+        by_key[change.key] = change
+    return by_key
+
+
+def _graph(changes: Iterable[Change], *, reverse: bool) -> Graph:
+    """What each change waits for; reversed, a dependency waits for its dependents."""
+    changes = list(changes)
+    keys = {change.key for change in changes}
+    graph: Graph = {change.key: set() for change in changes}
+    for change in changes:
+        for dependency in set(change.depends_on) & keys - {change.key}:
+            if reverse:
+                graph[dependency].add(change.key)
+            else:
+                graph[change.key].add(dependency)
+    return graph
+
+
+def _sorter(graph: Graph) -> TopologicalSorter[str]:
+    """A sorter fed in a fixed order, so the cycle it reports is the same every run."""
+    return TopologicalSorter({key: sorted(graph[key]) for key in sorted(graph)})
+
+
+def _find_cycle(graph: Graph, by_key: Mapping[str, Change]) -> Cycle | None:
+    try:
+        _sorter(graph).prepare()
+    except CycleError as error:
+        return _cycle(error, by_key, reverse=False)
+    return None
+
+
+def _cycle(error: CycleError, by_key: Mapping[str, Change], *, reverse: bool) -> Cycle:
+    """The cycle graphlib found, in reference order, from its first change by sort key.
+
+    graphlib lists each node before the one that waits for it; without ``reverse`` that
+    is the referenced one first, so the list is turned round to read as references."""
+    found: list[str] = list(error.args[1])[:-1]
+    loop = found if reverse else found[::-1]
+    start = min(range(len(loop)), key=lambda i: by_key[loop[i]].sort_key())
+    keys = (*loop[start:], *loop[:start], loop[start])
+    shown = tuple(f"{by_key[key].kind}/{by_key[key].name}" for key in keys)
+    return Cycle(keys, shown)
+
+
+def _edge_to_cut(cycle: Cycle, by_key: Mapping[str, Change]) -> tuple[str, str]:
+    """The reference to do without for now: one into a resource that exists already
+    costs nothing; otherwise the first change's (by sort key) reference to the next."""
+    edges = list(zip(cycle.keys, cycle.keys[1:], strict=False))
+    existing = [edge for edge in edges if by_key[edge[1]].action is Action.UPDATE]
+    return (existing or edges)[0]
+
+
+def _cut(
+    change: Change, cuts: Mapping[str, Cycle], by_key: Mapping[str, Change], strip: Strip
+) -> Change:
+    if not cuts:
+        return change
+    existing = {key for key in cuts if by_key[key].action is Action.UPDATE}
+    if existing:
+        kept = tuple(key for key in change.depends_on if key not in existing)
+        change = change.model_copy(update={"depends_on": kept})
+    deferred = frozenset(cuts) - existing
+    if not deferred:
+        return change
+    stripped = strip(change, deferred)
+    blocked = sorted(deferred & set(stripped.depends_on))
+    if blocked:
+        target = by_key[blocked[0]]
+        raise PlanError(
+            f"reference cycle {cuts[target.key]}: {change.kind} {change.name!r} cannot be "
+            f"created without its reference to {target.kind} {target.name!r}"
+        )
+    return stripped

@@ -1,0 +1,159 @@
+"""The Plan: a frozen, serialisable value that renderers and the applier consume.
+
+A plan says what would change in one tenant and carries everything the applier needs
+to do exactly that later (``plan --out`` then ``apply FILE``): each change's payload,
+the live record id it touches, and a fingerprint of the live state it was computed
+from, so a stale plan is refused rather than applied over someone's edit.
+
+Payloads hold tenant ids for lookups (agents, statuses...), which exist before the
+apply, but managed resources are held symbolically (``{"$managed": "Workflow/<guid>"}``)
+because a workflow created by this very plan has no id until it is created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from haloform.errors import PlanError
+from haloform.kinds import KindSpec, by_kind
+
+PLAN_FORMAT = 1
+"""Bumped when a saved plan's shape changes incompatibly."""
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+ACTION_ORDER = {Action.CREATE: 0, Action.UPDATE: 1, Action.DELETE: 2}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FieldChange(_Frozen):
+    """One changed value, in the file's portable terms (names, not tenant ids)."""
+
+    path: str
+    """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
+    (see ``plan.diff`` for the whole syntax)."""
+    before: Any = None
+    after: Any = None
+
+
+class Change(_Frozen):
+    """One resource to create, update or delete."""
+
+    action: Action
+    kind: str
+    guid: str
+    name: str
+    source: str | None = None
+    """``file:line`` of the document (None for a prune of an unmanaged resource)."""
+    live_id: int | None = None
+    """The tenant's id of the record an update or delete touches."""
+    fingerprint: str | None = None
+    """Digest of the live record as read when planning; None for creates."""
+    fields: tuple[FieldChange, ...] = ()
+    payload: dict[str, Any] | None = None
+    """The exact body to POST (without secrets and with managed refs symbolic)."""
+    depends_on: tuple[str, ...] = ()
+    """Keys (``Workflow/<guid>``) of changes that must be applied first."""
+    deferred: dict[str, Any] | None = None
+    """For a reference cycle: the fields held back from the create and sent in a
+    second, update pass once every resource of the cycle exists."""
+
+    @property
+    def key(self) -> str:
+        return resource_key(self.kind, self.guid)
+
+    @property
+    def spec(self) -> KindSpec:
+        """The kind's spec; a plan made by another haloform may name a kind this one
+        does not manage."""
+        spec = by_kind(self.kind)
+        if spec is None:
+            raise PlanError(
+                f"the plan changes {self.kind} resources, which this haloform does not manage"
+            )
+        return spec
+
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
+
+
+class Unmanaged(_Frozen):
+    """A live resource no file describes; reported, never touched."""
+
+    kind: str
+    guid: str | None
+    name: str
+    live_id: int | None = None
+
+
+class Plan(_Frozen):
+    """What would change in one tenant, in a stable order."""
+
+    format: int = PLAN_FORMAT
+    environment: str
+    tenant: str
+    """Where it was planned (a URL or ``embedded:<env>``), so it is applied there only."""
+    changes: tuple[Change, ...] = ()
+    unchanged: int = 0
+    unmanaged: tuple[Unmanaged, ...] = ()
+    warnings: tuple[str, ...] = ()
+    targets: tuple[str, ...] = Field(default=())
+    """``--target`` filters the plan was made with (empty: everything)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def digest(self) -> str:
+        """A content hash: two plans with the same digest do the same thing."""
+        body = self.model_dump(mode="json", exclude={"digest"})
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def counts(self) -> dict[Action, int]:
+        return {action: sum(1 for c in self.changes if c.action is action) for action in Action}
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "the plan file") -> Plan:
+        """A saved plan, refused when it is not one, is from another format, or was
+        edited after it was made (its digest no longer matches its content)."""
+        try:
+            data = json.loads(text)
+            claimed = data.pop("digest", None) if isinstance(data, dict) else None
+            plan = cls.model_validate(data)
+        except ValueError as error:  # JSON and pydantic errors alike
+            raise PlanError(f"{source} is not a haloform plan: {_first_line(error)}") from None
+        if plan.format != PLAN_FORMAT:
+            raise PlanError(
+                f"{source} has plan format {plan.format}; this haloform "
+                f"reads format {PLAN_FORMAT}: plan again"
+            )
+        if claimed != plan.digest:
+            raise PlanError(f"{source} was changed after it was made (digest mismatch): plan again")
+        return plan
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def resource_key(kind: str, guid: str) -> str:
+    return f"{kind}/{guid}"

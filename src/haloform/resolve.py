@@ -1,0 +1,88 @@
+"""Turning a repo's references into one tenant's ids, all problems at once.
+
+Every reference of every resource is resolved before any payload is built, so a plan
+against a tenant that lacks an agent or a status fails listing each missing one with
+its file and line, and nothing is ever sent on a half-resolved config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from haloform.config import Declared, Repo
+from haloform.diagnostics import Diagnostics
+from haloform.kinds import KINDS, by_ref_key
+from haloform.refs import Ref, iter_refs
+from haloform.state import LiveState, record_id
+from haloform.tenant import ManagedIndex, TenantIndex, managed_ref
+from haloform.validate import parse_path
+
+Resolved = dict[Ref, Any]
+"""A reference -> what the payload holds: a lookup id, or a symbolic managed ref."""
+
+
+def tenant_index(
+    repo: Repo, live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]
+) -> TenantIndex:
+    """Both directions of every reference for this tenant and this repo."""
+    managed: dict[str, ManagedIndex] = {}
+    for spec in KINDS:
+        if spec.ref_key is None or spec.kind not in live.kinds:
+            continue
+        rows = live.kinds[spec.kind].rows
+        names = {
+            str(row["guid"]).casefold(): str(row.get("name", "")) for row in rows if row.get("guid")
+        }
+        names.update({item.guid: item.name for item in repo.of_kind(spec)})
+        managed[spec.kind] = ManagedIndex(
+            guid_by_id={record_id(r): str(r["guid"]).casefold() for r in rows if r.get("guid")},
+            id_by_guid={str(r["guid"]).casefold(): record_id(r) for r in rows if r.get("guid")},
+            name_by_guid=names,
+        )
+    return TenantIndex(live.directory, managed, lookup_names)
+
+
+def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, Diagnostics]:
+    """Every reference in ``repo`` resolved; what cannot be is a located error."""
+    resolved: Resolved = {}
+    problems = Diagnostics()
+    for item in repo.resources:
+        for path, ref in iter_refs(item.resource):
+            if ref in resolved:
+                continue
+            value, problem = _resolve(repo, index, ref, tenant)
+            if problem is None:
+                resolved[ref] = value
+            else:
+                problems.error(problem, item.at(parse_path(path)), path)
+    return resolved, problems
+
+
+def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any, str | None]:
+    spec = by_ref_key(ref.target)
+    if spec is not None:
+        guid = ref.guid or _guid_by_name(repo.of_kind(spec), ref.name or "")
+        if guid is None:
+            return None, f"{ref}: no {spec.kind} of that name in this repo"
+        return managed_ref(spec.kind, guid), None
+    if ref.name is None:
+        return None, f"{ref}: {ref.target} references are by name"
+    entries = index.lookup(ref.target, ref.name)
+    if len(entries) == 1:
+        return entries[0].id, None
+    if entries:
+        ids = ", ".join(str(entry.id) for entry in entries)
+        return (
+            None,
+            f"{ref} is ambiguous in {tenant}: {len(entries)} {ref.target}s have "
+            f"that name (ids {ids}); rename one in Halo",
+        )
+    if ref.target not in index.directory.entries:
+        return None, f"{ref}: haloform cannot look up {ref.target}s (Halo's API has no list)"
+    return None, f"{ref}: {tenant} has no {ref.target} of that name"
+
+
+def _guid_by_name(items: Iterable[Declared], name: str) -> str | None:
+    wanted = name.casefold()
+    return next((item.guid for item in items if item.name.casefold() == wanted), None)
