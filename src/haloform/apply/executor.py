@@ -1,0 +1,100 @@
+"""Applying a Plan: the one consumer of a plan that writes to a tenant.
+
+The plan is a frozen value; the ``Applier`` reads it and never changes it. A run goes:
+refuse up front what must not run at all (deletes not allowed), then every level's
+creates and updates (one POST per kind per level, in batches), then the fields a
+reference cycle held back, then the deletes. A failure of one resource fails only it
+and what depends on it; a tenant that cannot be talked to at all (credentials
+refused, rate limit outlasted, unreachable) stops the run with an ``ApplyError``
+carrying the report of what ran.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from haloform.apply.events import EventHook
+from haloform.apply.guards import ApplyOptions, Levels, check_levels, refusal, spec_of
+from haloform.apply.journal import Journal, Outcome
+from haloform.apply.live import STOPPING
+from haloform.apply.report import ApplyReport, Status
+from haloform.apply.run import Run
+from haloform.errors import ApplyError
+from haloform.halo import HaloClient
+from haloform.halo.failures import Redactor
+from haloform.plan.graph import apply_levels
+from haloform.plan.model import Action, Plan
+
+
+class Applier:
+    """Applies plans to one tenant through ``client``.
+
+    ``environ`` supplies the ``${env:NAME}`` secrets, read only when a POST is built;
+    ``on_event`` sees progress as it happens (see ``haloform.apply.events``).
+    """
+
+    def __init__(
+        self,
+        client: HaloClient,
+        options: ApplyOptions | None = None,
+        *,
+        environ: Mapping[str, str] = os.environ,
+        on_event: EventHook | None = None,
+    ) -> None:
+        self._client = client
+        self._options = options or ApplyOptions()
+        self._environ = environ
+        self._on_event = on_event
+
+    async def apply(self, plan: Plan, levels: Levels | None = None) -> ApplyReport:
+        """Apply ``plan`` in ``levels`` (default: ``haloform.plan.graph.apply_levels``).
+
+        Returns the report, whose ``ok`` is False when anything failed or was skipped.
+        Raises ``ApplyError`` (with the report) when the plan is refused before any
+        request (deletes not allowed, or more than allowed) or the run stops early.
+        """
+        ordered = check_levels(plan, apply_levels(plan.changes) if levels is None else levels)
+        for change in plan.changes:
+            spec_of(change.kind)
+        journal = Journal(plan, Redactor(), self._on_event)
+        refused = refusal(plan, self._options)
+        if refused is not None:
+            for change in plan.changes:
+                if change.action is Action.DELETE:
+                    journal.record(change, Outcome(Status.SKIPPED, message=refused.reason))
+            unattempted = "not attempted: the apply was refused"
+            report = journal.report(requests=0, stopped=refused.message, unattempted=unattempted)
+            raise ApplyError(refused.message, report=report)
+        return await self._run(plan, ordered, journal)
+
+    async def _run(self, plan: Plan, levels: Levels, journal: Journal) -> ApplyReport:
+        before = self._client.stats.total
+        run = Run(plan, self._client, self._options, self._environ, journal)
+        try:
+            await run.execute(levels)
+        except STOPPING as error:
+            stopped = journal.redact(f"the apply stopped: {error}")
+            requests = self._client.stats.total - before
+            report = journal.report(
+                requests=requests, stopped=stopped, unattempted=f"not attempted: {stopped}"
+            )
+            raise ApplyError(stopped, report=report) from error
+        return journal.report(requests=self._client.stats.total - before)
+
+
+async def apply_plan(
+    plan: Plan,
+    client: HaloClient,
+    *,
+    levels: Levels | None = None,
+    batch_size: int = 50,
+    allow_delete: bool = False,
+    max_deletes: int | None = None,
+    environ: Mapping[str, str] = os.environ,
+    on_event: EventHook | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` to the tenant behind ``client``; see ``Applier.apply``."""
+    options = ApplyOptions(batch_size, allow_delete, max_deletes)
+    applier = Applier(client, options, environ=environ, on_event=on_event)
+    return await applier.apply(plan, levels)
