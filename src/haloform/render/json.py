@@ -1,0 +1,105 @@
+"""The plan as JSON for programs: CI gates, bots, dashboards. Versioned and byte-stable.
+
+This is a report of the plan, not the saved plan (``plan --out`` writes
+:meth:`Plan.to_json`, which the applier reads back). It leaves out what only the applier
+needs: payloads (tenant ids, noise to a reader; they never hold secrets, only
+``${env:NAME}`` placeholders, but are left out all the same), fingerprints, dependencies.
+
+Schema, format_version 1 (machine-readable in ``plan.schema.json`` next to this file)::
+
+    {
+      "format_version": 1,            # bumped on any incompatible change
+      "environment": "prod",          # the haloform.yaml environment planned
+      "tenant": "https://acme.halopsa.com",   # or "embedded:<env>"
+      "digest": "<sha256 hex>",       # Plan.digest: same digest, same plan
+      "targets": ["TicketRule/P1"],   # --target filters; [] means the whole config
+      "summary": {"create": 1, "update": 2, "delete": 0, "unchanged": 5},
+      "changes": [                    # in apply-review order: action, kind, name
+        {
+          "action": "create" | "update" | "delete",
+          "kind": "TicketRule",
+          "guid": "5a1e0c2d-...",
+          "name": "P1 to Network",
+          "source": "ticket-rules/p1.yaml:3" | null,   # null: prune of a live record
+          "live_id": 12 | null,       # the tenant's id of the record touched
+          "fields": [{"path": "steps[step_id=2].name", "before": ..., "after": ...}]
+        }
+      ],
+      "unmanaged": [{"kind": "...", "guid": "..." | null, "name": "...", "live_id": 40 | null}],
+      "warnings": ["..."]
+    }
+
+``before``/``after`` are JSON values in the config file's portable terms (references as
+``{"agent": "Alice Admin"}``); ``null`` means the field is absent on that side. Keys
+inside values are sorted; everything else keeps the order above, so two runs over the
+same plan give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from haloform.plan.model import Action, Change, Plan, Unmanaged
+
+FORMAT_VERSION = 1
+"""The ``format_version`` this module writes; ``plan.schema.json`` pins the same."""
+
+
+@dataclass(frozen=True)
+class JsonRenderer:
+    """Renders the documented report; it takes no options (its shape is fixed)."""
+
+    def render(self, plan: Plan) -> str:
+        return json.dumps(document(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(plan: Plan) -> dict[str, Any]:
+    """The report as a JSON-ready dict (for callers that embed it in their own JSON)."""
+    counts = plan.counts()
+    return {
+        "format_version": FORMAT_VERSION,
+        "environment": plan.environment,
+        "tenant": plan.tenant,
+        "digest": plan.digest,
+        "targets": list(plan.targets),
+        "summary": {
+            "create": counts[Action.CREATE],
+            "update": counts[Action.UPDATE],
+            "delete": counts[Action.DELETE],
+            "unchanged": plan.unchanged,
+        },
+        "changes": [_change(change) for change in plan.changes],
+        "unmanaged": [_unmanaged(item) for item in plan.unmanaged],
+        "warnings": list(plan.warnings),
+    }
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {
+        "action": change.action.value,
+        "kind": change.kind,
+        "guid": change.guid,
+        "name": change.name,
+        "source": change.source,
+        "live_id": change.live_id,
+        "fields": [
+            {"path": field.path, "before": _stable(field.before), "after": _stable(field.after)}
+            for field in change.fields
+        ],
+    }
+
+
+def _unmanaged(item: Unmanaged) -> dict[str, Any]:
+    return {"kind": item.kind, "guid": item.guid, "name": item.name, "live_id": item.live_id}
+
+
+def _stable(value: Any) -> Any:
+    """``value`` with its mappings' keys sorted, so the bytes do not follow dict order."""
+    if isinstance(value, Mapping):
+        return {str(key): _stable(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_stable(item) for item in value]
+    return value
