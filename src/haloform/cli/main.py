@@ -11,6 +11,7 @@ from haloform import __version__
 from haloform.cli.context import common_options, state
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.lookups_cmd import lookups
+from haloform.cli.plan_cmds import apply, plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
 from haloform.errors import HaloformError
 
@@ -53,7 +54,7 @@ def cli() -> None:
     """Halo (HaloPSA / HaloITSM) workflows, ticket rules and event rules as code."""
 
 
-for command in (validate, add_guids_command, schemas_command, lookups, emulator):
+for command in (validate, plan, apply, add_guids_command, schemas_command, lookups, emulator):
     cli.add_command(command)
 
 

@@ -1,0 +1,138 @@
+"""The three output formats of one representative plan, pinned by golden files.
+
+The plan is made from a fixed repo against a fresh embedded tenant, so every id,
+fingerprint and digest in it is the same on every run: a repo is applied, a record is
+added in Halo by hand, then the repo changes (a create, updates of nested fields and of
+references, a tombstone). ``UPDATE_GOLDEN=1`` rewrites ``golden/``; review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import Haloform, assert_golden
+
+INCIDENT = """
+    kind: Workflow
+    guid: 0e2d6f1a-1111-4a11-8a11-000000000001
+    name: Incident
+    note: Standard incident flow
+    steps:
+      - step_id: 1
+        name: Logged
+        isstart: true
+        actions:
+          - {action_id: {outcome: Assign}, end_step: 2, seq: 1}
+          - {action_id: {outcome: Escalate}, end_step: 3, seq: 2}
+      - step_id: 2
+        name: Assigned
+        actions:
+          - {action_id: {outcome: Resolve}, end_step: 3, seq: 1, time_limit_mins: 240}
+      - {step_id: 3, name: Closed, isend: true}
+"""
+PROBLEM = """
+    kind: Workflow
+    guid: 0e2d6f1a-1111-4a11-8a11-000000000002
+    name: Problem
+    steps:
+      - step_id: 1
+        name: Investigate
+        isstart: true
+        actions:
+          - {action_id: {outcome: Resolve}, end_step: 2, seq: 1}
+      - {step_id: 2, name: Closed, isend: true}
+"""
+P1_ROUTING = """
+    kind: TicketRule
+    guid: 0e2d6f1a-2222-4a22-8a22-000000000001
+    name: P1 routing
+    precedence: 10
+    criteria:
+      - fieldname: priority_id
+        tablename: faults
+        type: 0
+        value_type: int
+        value_int: {priority: P1 Critical}
+    new_agent_id: {agent: Carol Network}
+    new_workflow_id: {workflow: Incident}
+"""
+OLD_ROUTING = """
+    kind: TicketRule
+    guid: 0e2d6f1a-2222-4a22-8a22-000000000002
+    name: Old routing
+    precedence: 20
+    new_team: Service Desk
+"""
+DISK = """
+    kind: EventRule
+    guid: 0e2d6f1a-3333-4a33-8a33-000000000001
+    name: Disk alerts
+    event_key: rmm-disk
+    tickettype_id: {tickettype: Alert}
+    criteria:
+      - {fieldname: alert_type, type: 0, value_type: string, value_string: disk}
+"""
+MANUAL_GUID = "0e2d6f1a-4444-4a44-8a44-000000000001"
+
+
+@pytest.fixture
+def representative(repo: Haloform) -> Haloform:
+    """A repo whose plan against its tenant has one of everything."""
+    repo.write(
+        {
+            "workflows/incident.yaml": INCIDENT,
+            "ticket-rules/p1.yaml": P1_ROUTING,
+            "ticket-rules/old.yaml": OLD_ROUTING,
+            "event-rules/disk.yaml": DISK,
+        }
+    )
+    repo.apply()
+    repo.create_in_tenant("/TicketRules", guid=MANUAL_GUID, name="Manual routing", precedence=90)
+
+    repo.edit("workflows/incident.yaml", "name: Assigned", "name: Assigned to agent")
+    repo.edit("workflows/incident.yaml", "time_limit_mins: 240", "time_limit_mins: 480")
+    repo.edit(
+        "workflows/incident.yaml",
+        "{step_id: 3, name: Closed, isend: true}",
+        "{step_id: 3, name: Closed, isend: true, new_flow_id: {workflow: Problem}}",
+    )
+    repo.write(
+        {
+            "workflows/problem.yaml": PROBLEM,
+            "ticket-rules/p1.yaml": P1_ROUTING.replace("Carol Network", "Alice Admin")
+            .replace("precedence: 10", "precedence: 5")
+            .replace("P1 Critical", "P2 High"),
+            "ticket-rules/old.yaml": OLD_ROUTING.replace(
+                "precedence: 20\n    new_team: Service Desk", "deleted: true"
+            ),
+        }
+    )
+    return repo
+
+
+SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
+
+
+@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+def test_representative_plan(representative: Haloform, fmt: str) -> None:
+    result = representative("plan", ".", "--format", fmt, "--detailed-exitcode", code=2)
+    assert_golden(f"representative.{SUFFIX[fmt]}", result.stdout)
+
+
+def test_the_representative_plan_has_one_of_everything(representative: Haloform) -> None:
+    report = representative.plan()
+    assert report["summary"] == {"create": 1, "update": 2, "delete": 1, "unchanged": 1}
+    assert [u["guid"] for u in report["unmanaged"]] == [MANUAL_GUID]
+    paths = {field["path"] for change in report["changes"] for field in change["fields"]}
+    assert "steps[3].new_flow_id" in paths
+    assert "steps[2].actions[Resolve->3].time_limit_mins" in paths
+    assert "new_agent_id" in paths
+
+
+def test_the_same_plan_renders_the_same_bytes(representative: Haloform) -> None:
+    first = representative("plan", ".", "--format", "json", code=0).stdout
+    again = representative("plan", ".", "--format", "json", code=0).stdout
+    assert first == again
+    assert json.loads(first)["digest"] == json.loads(again)["digest"]
