@@ -160,7 +160,10 @@ class _Walk:
         if isinstance(value, list):
             return [self.reference(ref, item, record) for item in value]
         if ref.stores_name:
-            return value
+            target = _target(ref, record)
+            return (
+                self.index.file_name(target, value) if target and isinstance(value, str) else value
+            )
         if isinstance(value, Mapping):
             managed = parse_managed_ref(value)
             if managed is not None:

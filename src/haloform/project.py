@@ -65,6 +65,10 @@ class Environment(_Strict):
     """The embedded emulator, its tenant kept in ``.haloform/<env>.db``."""
     id_offset: int = Field(0, ge=0)
     """Emulator only: first id, so local tenants can differ in every id like real ones."""
+    seed: str | None = None
+    """Emulator only: a YAML tenant directory (agents, teams...) for a new tenant,
+    relative to haloform.yaml; e.g. a stand-in for production's differently named teams.
+    Keep it in a hidden folder (``.seeds/``): every other YAML file is a resource."""
     tenant: str | None = None
     auth_url: str | None = None
     scope: str = "all"
@@ -85,6 +89,8 @@ class Environment(_Strict):
 
     @model_validator(mode="after")
     def _one_target(self) -> Environment:
+        if not self.emulator and (self.seed is not None or self.id_offset):
+            raise ValueError("'seed' and 'id_offset' are for 'emulator: true' environments")
         if self.emulator == (self.url is not None):
             raise ValueError(
                 "an environment needs either 'url' (a Halo tenant) or "

@@ -12,7 +12,7 @@ from typing import Any
 
 from haloform.config import Declared, Repo
 from haloform.diagnostics import Diagnostics
-from haloform.kinds import KINDS, by_ref_key
+from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.refs import Ref, iter_refs
 from haloform.state import LiveState, record_id
 from haloform.tenant import ManagedIndex, TenantIndex, managed_ref
@@ -86,3 +86,26 @@ def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any
 def _guid_by_name(items: Iterable[Declared], name: str) -> str | None:
     wanted = name.casefold()
     return next((item.guid for item in items if item.name.casefold() == wanted), None)
+
+
+def with_tenant_names(spec: KindSpec, payload: dict[str, Any], index: TenantIndex) -> None:
+    """Put this tenant's spelling into fields where Halo stores a lookup's name (a
+    rule's ``new_team``), in place, so an environment's ``lookup_names`` rename applies
+    to them as it does to ids."""
+    for ref in spec.references:
+        if ref.stores_name and len(ref.targets) == 1:
+            _rename_at(payload, ref.path.split("."), ref.targets[0], index)
+
+
+def _rename_at(node: Any, steps: list[str], kind: str, index: TenantIndex) -> None:
+    if not isinstance(node, dict) or not steps:
+        return
+    head, rest = steps[0], steps[1:]
+    name = head.removesuffix("[]")
+    value = node.get(name)
+    if not rest:
+        if isinstance(value, str):
+            node[name] = index.tenant_name(kind, value)
+        return
+    for child in value if head.endswith("[]") and isinstance(value, list) else [value]:
+        _rename_at(child, rest, kind, index)

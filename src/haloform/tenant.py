@@ -60,10 +60,20 @@ class TenantIndex:
     def lookup_name(self, kind: str, id: int) -> str | None:
         """The file's name for a tenant id (renames applied in reverse), if known."""
         entry = self.directory.by_id(kind, id)
-        if entry is None:
-            return None
+        return None if entry is None else self.file_name(kind, entry.name)
+
+    def file_name(self, kind: str, tenant_name: str) -> str:
+        """The name a file uses for what this tenant calls ``tenant_name``."""
         renamed = {v.casefold(): k for k, v in self.lookup_names.get(kind, {}).items()}
-        return renamed.get(entry.name.casefold(), entry.name)
+        return renamed.get(tenant_name.casefold(), tenant_name)
+
+    def tenant_name(self, kind: str, file_name: str) -> str:
+        """What this tenant calls a lookup a file names (its exact spelling when known):
+        for the fields where Halo stores the name itself (a rule's ``new_team``)."""
+        entries = self.lookup(kind, file_name)
+        if len(entries) == 1:
+            return entries[0].name
+        return self.lookup_names.get(kind, {}).get(file_name, file_name)
 
     def managed_name(self, kind: str, guid: str) -> str | None:
         index = self.managed.get(kind)

@@ -108,7 +108,9 @@ class Haloform:
         _, environment = load_project(self.root).environment(env)
         db = self.root / ".haloform" / f"{env}.db"
         db.parent.mkdir(exist_ok=True)
-        emu = Emulator(EmulatorConfig(db_path=str(db), id_offset=environment.id_offset))
+        seed = str(self.root / environment.seed) if environment.seed else None
+        config = EmulatorConfig(db_path=str(db), seed_path=seed, id_offset=environment.id_offset)
+        emu = Emulator(config)
         try:
             yield emu
         finally:

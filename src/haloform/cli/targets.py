@@ -18,6 +18,7 @@ import click
 
 from haloform.cli.context import state
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
+from haloform.emulator.seed import SeedError
 from haloform.errors import ConfigError
 from haloform.halo import Credentials, HaloClient, RateLimiter, RequestRecord
 from haloform.project import STATE_DIR, Environment, Project, project_root
@@ -94,12 +95,7 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
         _report(client)
         return
     target.state_dir.mkdir(parents=True, exist_ok=True)
-    emu = Emulator(
-        EmulatorConfig(
-            db_path=str(target.state_dir / f"{target.name}.db"),
-            id_offset=target.environment.id_offset,
-        )
-    )
+    emu = _embedded(target)
     try:
         credentials = Credentials(
             url=EMBEDDED_URL,
@@ -114,6 +110,23 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
         _report(client)
     finally:
         emu.close()
+
+
+def _embedded(target: Target) -> Emulator:
+    """The environment's emulated tenant, created (and seeded) on first use."""
+    seed = target.environment.seed
+    seed_path = target.state_dir.parent / seed if seed else None
+    if seed_path is not None and not seed_path.is_file():
+        raise ConfigError(f"environment {target.name!r}: seed file {seed_path} not found")
+    config = EmulatorConfig(
+        db_path=str(target.state_dir / f"{target.name}.db"),
+        seed_path=str(seed_path) if seed_path else None,
+        id_offset=target.environment.id_offset,
+    )
+    try:
+        return Emulator(config)
+    except SeedError as error:
+        raise ConfigError(f"environment {target.name!r}: {error}") from None
 
 
 def _report(client: HaloClient) -> None:

@@ -20,7 +20,7 @@ from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged, re
 from haloform.plan.payload import update_payload
 from haloform.portable import fingerprint, is_empty, to_portable
 from haloform.project import PruneScope
-from haloform.resolve import Resolved, resolve_all, tenant_index
+from haloform.resolve import Resolved, resolve_all, tenant_index, with_tenant_names
 from haloform.state import LiveKind, LiveState, Reader, lacks, read_details, read_state, record_id
 from haloform.tenant import TenantIndex, parse_managed_ref
 
@@ -94,7 +94,9 @@ async def _read_what_diffs_need(client: Reader, ctx: _Context) -> None:
 
 
 def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
-    return item.spec.payload(item.resource, ctx.resolved.__getitem__)
+    payload = item.spec.payload(item.resource, ctx.resolved.__getitem__)
+    with_tenant_names(item.spec, payload, ctx.index)
+    return payload
 
 
 def _plan_resource(ctx: _Context, item: Declared) -> None:
