@@ -83,12 +83,25 @@ class Repo:
     resources: list[Declared] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     unreadable: list[tuple[KindSpec, str, str]] = field(default_factory=list)
     """(spec, guid, name) as written in documents that failed their model: references
     to them are not reported again as undefined, the document's own errors say it all."""
 
     def of_kind(self, spec: KindSpec) -> list[Declared]:
         return [item for item in self.resources if item.spec is spec]
+
+    def guid_by_name(self, kind: str, name: str) -> str | None:
+        """The guid of the declared resource of ``kind`` named ``name`` (any case).
+
+        Indexed on first use: references by name are resolved once per reference, and
+        a repo of thousands of rules must not be scanned for each.
+        """
+        if self._names is None:
+            self._names = {}
+            for item in self.resources:
+                self._names.setdefault((item.spec.kind, item.name.casefold()), item.guid)
+        return self._names.get((kind, name.casefold()))
 
 
 def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:

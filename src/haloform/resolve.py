@@ -7,10 +7,10 @@ its file and line, and nothing is ever sent on a half-resolved config.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from haloform.config import Declared, Repo
+from haloform.config import Repo
 from haloform.diagnostics import Diagnostics
 from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.refs import Ref, iter_refs
@@ -62,7 +62,7 @@ def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, 
 def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any, str | None]:
     spec = by_ref_key(ref.target)
     if spec is not None:
-        guid = ref.guid or _guid_by_name(repo.of_kind(spec), ref.name or "")
+        guid = ref.guid or repo.guid_by_name(spec.kind, ref.name or "")
         if guid is None:
             return None, f"{ref}: no {spec.kind} of that name in this repo"
         return managed_ref(spec.kind, guid), None
@@ -81,11 +81,6 @@ def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any
     if ref.target not in index.directory.entries:
         return None, f"{ref}: haloform cannot look up {ref.target}s (Halo's API has no list)"
     return None, f"{ref}: {tenant} has no {ref.target} of that name"
-
-
-def _guid_by_name(items: Iterable[Declared], name: str) -> str | None:
-    wanted = name.casefold()
-    return next((item.guid for item in items if item.name.casefold() == wanted), None)
 
 
 def with_tenant_names(spec: KindSpec, payload: dict[str, Any], index: TenantIndex) -> None:

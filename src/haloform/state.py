@@ -47,6 +47,10 @@ class LiveKind:
             return None
         return self.details.get(record_id(row), row)
 
+    def row(self, guid: str) -> Record | None:
+        """The list row for ``guid``, as the list answered it."""
+        return self._by_guid.get(guid.casefold())
+
     def guids(self) -> set[str]:
         return set(self._by_guid)
 

@@ -15,10 +15,11 @@ from typing import Any
 from haloform.config import Declared, Repo, Tombstone
 from haloform.kinds import KindSpec, by_ref_key, dependencies
 from haloform.plan.diff import diff
+from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import break_cycles
 from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged, resource_key
 from haloform.plan.payload import update_payload
-from haloform.portable import fingerprint, is_empty, to_portable
+from haloform.portable import is_empty, to_portable
 from haloform.project import PruneScope
 from haloform.resolve import Resolved, resolve_all, tenant_index, with_tenant_names
 from haloform.state import LiveKind, LiveState, Reader, lacks, read_details, read_state, record_id
@@ -61,8 +62,8 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
-    await _read_what_changes_touch(client, ctx)
     _plan_deletions(ctx)
+    ctx.changes = [_fingerprinted(ctx, change) for change in ctx.changes]
     untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references)
     ctx.warnings.extend(
         f"reference cycle {cycle}: created first without the reference, then updated"
@@ -146,44 +147,21 @@ def _change(action: Action, item: Declared | Tombstone, **extra: Any) -> Change:
 def _depends_on(repo: Repo, item: Declared) -> tuple[str, ...]:
     keys = set()
     for dependency in dependencies(item.resource):
-        guid = dependency.guid or next(
-            (
-                other.guid
-                for other in repo.resources
-                if other.spec.kind == dependency.kind
-                and other.name.casefold() == (dependency.name or "").casefold()
-            ),
-            None,
-        )
+        guid = dependency.guid or repo.guid_by_name(dependency.kind, dependency.name or "")
         if guid is not None:
             keys.add(resource_key(dependency.kind, guid))
     return tuple(sorted(keys))
-
-
-async def _read_what_changes_touch(client: Reader, ctx: _Context) -> None:
-    """A record a plan changes is read in full, so its fingerprint covers all of it and
-    ``apply PLAN`` can tell when anything in it moved."""
-    touched: dict[str, list[int]] = {}
-    for change in ctx.changes:
-        if change.live_id is not None:
-            touched.setdefault(change.kind, []).append(change.live_id)
-    for kind, ids in touched.items():
-        await read_details(client, ctx.live.kinds[kind], ids)
-    ctx.changes = [_fingerprinted(ctx, change) for change in ctx.changes]
 
 
 def _fingerprinted(ctx: _Context, change: Change) -> Change:
     if change.live_id is None:
         return change
     live = ctx.live.kinds[change.kind]
-    record = live.details.get(change.live_id) or live.by_guid(change.guid) or {}
-    return change.model_copy(update={"fingerprint": fingerprint_of(live.spec, record)})
-
-
-def fingerprint_of(spec: KindSpec, record: dict[str, Any]) -> str:
-    """The live record's digest in its own ids: independent of the repo (names it
-    gives) and of lookups, so ``apply PLAN`` can recompute it from the tenant alone."""
-    return fingerprint(spec, record, TenantIndex())
+    detail = live.details.get(change.live_id)
+    if detail is not None:
+        return change.model_copy(update={"fingerprint": stamp(live.spec, detail, "detail")})
+    row = live.row(change.guid) or {}
+    return change.model_copy(update={"fingerprint": stamp(live.spec, row, "row")})
 
 
 def _plan_deletions(ctx: _Context) -> None:
@@ -202,7 +180,6 @@ def _plan_deletions(ctx: _Context) -> None:
                 Action.DELETE,
                 tomb,
                 live_id=record_id(record),
-                fingerprint=fingerprint_of(tomb.spec, record),
             )
         )
     for live, row in _unmanaged_rows(ctx):
@@ -217,7 +194,6 @@ def _plan_deletions(ctx: _Context) -> None:
                     guid=str(row.get("guid")),
                     name=str(row.get("name", "")),
                     live_id=record_id(row),
-                    fingerprint=fingerprint_of(live.spec, row),
                     source="prune scope in haloform.yaml",
                 )
             )

@@ -1,0 +1,28 @@
+"""Fingerprints of live records: how a saved plan knows whether the tenant moved.
+
+A fingerprint is taken of the fullest record the plan had anyway: the detail when the
+diff needed one (a workflow's steps), else the list row. Re-checking then costs what
+planning cost, one list per kind plus the same detail GETs, instead of one request per
+changed record; a mass edit of a thousand rules stays within Halo's rate limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from haloform.kinds import KindSpec
+from haloform.portable import fingerprint
+from haloform.tenant import TenantIndex
+
+Basis = Literal["row", "detail"]
+
+
+def stamp(spec: KindSpec, record: Mapping[str, Any], basis: Basis) -> str:
+    """``basis:digest`` of the record in its own ids, independent of the repo and of
+    lookups, so ``apply PLAN`` can recompute it from the tenant alone."""
+    return f"{basis}:{fingerprint(spec, record, TenantIndex())}"
+
+
+def basis_of(stamped: str | None) -> Basis:
+    return "detail" if (stamped or "").startswith("detail:") else "row"
