@@ -328,3 +328,13 @@ def test_reading_any_bytes_never_raises(
     path.write_bytes(data)
     parsed = read_yaml(path, "fuzz.yaml")
     assert isinstance(parsed, YamlFile)
+
+
+def test_an_edited_document_keeps_braces_on_single_key_mappings_in_flow_lists() -> None:
+    parsed = parse_yaml(
+        "kind: Workflow\nname: x\nalways_allow_actions: [{outcome: X}, 4]\n", "a.yaml"
+    )
+    parsed.documents[0].data["name"] = "y"
+    assert dump_documents(parsed.documents) == (
+        "kind: Workflow\nname: y\nalways_allow_actions: [{outcome: X}, 4]\n"
+    )

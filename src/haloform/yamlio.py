@@ -158,6 +158,9 @@ def _new_yaml() -> YAML:
     yaml.allow_duplicate_keys = False
     yaml.preserve_quotes = True
     yaml.width = 4096
+    # Keep `[{outcome: X}, 4]` as written: without braces ruamel re-dumps an edited
+    # document's single-key flow mappings as `[outcome: X, 4]`, churn in every diff.
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
     return yaml
 
 

@@ -9,7 +9,9 @@ import click
 
 from haloform import __version__
 from haloform.cli.context import common_options, state
+from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
+from haloform.cli.export_cmd import export
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import apply, plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
@@ -54,7 +56,17 @@ def cli() -> None:
     """Halo (HaloPSA / HaloITSM) workflows, ticket rules and event rules as code."""
 
 
-for command in (validate, plan, apply, add_guids_command, schemas_command, lookups, emulator):
+for command in (
+    validate,
+    plan,
+    apply,
+    diff,
+    export,
+    add_guids_command,
+    schemas_command,
+    lookups,
+    emulator,
+):
     cli.add_command(command)
 
 
