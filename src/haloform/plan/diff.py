@@ -24,6 +24,10 @@ plan right after an apply empty:
   shows as one removed and one added: there is no identity to say it is the same.
 - **Other lists** are compared position by position.
 
+**Symmetric mode** (``symmetric=True``, for one tenant against another): neither side
+is "the file", so a field set on either side is compared, at every depth, and a list
+item matches another only when they agree on every field either sets.
+
 Paths read like the file: ``note``, ``steps[2].name`` (a keyed item is named by its
 key's value), ``steps[2].actions[Resolve->4].time_limit_mins`` (a key of several fields
 joins their values with ``->``; a reference shows its name), ``criteria[+]`` and
@@ -48,13 +52,22 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def diff(
-    spec: KindSpec, desired: Mapping[str, Any], live: Mapping[str, Any]
+    spec: KindSpec,
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    *,
+    symmetric: bool = False,
 ) -> tuple[FieldChange, ...]:
-    """What applying ``desired`` would change in ``live`` (both portable dicts)."""
+    """What applying ``desired`` would change in ``live`` (both portable dicts).
+
+    ``symmetric`` also compares fields only ``live`` sets (``after`` None for those):
+    for two tenants, where neither record is the authority on what is managed.
+    """
     walk = _Walk(
         keyed=spec.keyed_lists,
         unordered=spec.unordered_lists,
         objects=frozenset(spec.server_owned),
+        symmetric=symmetric,
     )
     want = {**spec.defaults, **desired}
     have = {**spec.defaults, **live}
@@ -70,12 +83,21 @@ class _Walk:
     objects: frozenset[str]
     """Patterns of modelled objects (``""``, ``steps[]``...): diffed field by field;
     any other mapping (a reference, a passthrough item) is one value."""
+    symmetric: bool = False
+    """Also walk the fields only ``have`` sets (see the module docstring)."""
 
     def object(
         self, want: Mapping[str, Any], have: Mapping[str, Any], pattern: str, path: str
     ) -> Iterator[FieldChange]:
         for name, value in want.items():
             yield from self.value(value, have.get(name), _join(pattern, name), _join(path, name))
+        if not self.symmetric:
+            return
+        for name, value in have.items():
+            if name not in want:
+                # A list only one side has is compared item by item, as an added list is.
+                absent: list[Any] | None = [] if isinstance(value, list) else None
+                yield from self.value(absent, value, _join(pattern, name), _join(path, name))
 
     def value(self, want: Any, have: Any, pattern: str, path: str) -> Iterator[FieldChange]:
         if isinstance(want, list) and (isinstance(have, list) or is_empty(have)):

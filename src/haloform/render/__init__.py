@@ -7,15 +7,22 @@ Usage from the CLI::
     click.echo(render(plan, "markdown"), nl=False)
 
 Each format is one module implementing :class:`Renderer`; :data:`RENDERERS` is the one
-list of them, so ``--format`` choices and the dispatch cannot disagree.
+list of them, so ``--format`` choices and the dispatch cannot disagree. A tenant
+comparison (``haloform diff``) has renderers of its own, in the same formats:
+:data:`COMPARISON_RENDERERS` and :func:`render_comparison`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from haloform.compare import TenantComparison
 from haloform.plan.model import Plan
+from haloform.render.compare_json import ComparisonJsonRenderer
+from haloform.render.compare_markdown import ComparisonMarkdownRenderer
+from haloform.render.compare_text import ComparisonTextRenderer
+from haloform.render.comparison import ComparisonRenderer
 from haloform.render.interface import Renderer, RendererFactory, RenderOptions
 from haloform.render.json import FORMAT_VERSION, JsonRenderer
 from haloform.render.markdown import BUDGET, MarkdownRenderer
@@ -32,6 +39,17 @@ RENDERERS: Mapping[str, RendererFactory] = MappingProxyType(
 
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
+COMPARISON_RENDERERS: Mapping[str, Callable[[RenderOptions], ComparisonRenderer]] = (
+    MappingProxyType(
+        {
+            "text": lambda options: ComparisonTextRenderer(color=options.color),
+            "markdown": lambda _options: ComparisonMarkdownRenderer(),
+            "json": lambda _options: ComparisonJsonRenderer(),
+        }
+    )
+)
+"""Format name -> comparison renderer factory; the same names as :data:`FORMATS`."""
+
 
 def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     """``plan`` in format ``fmt`` (a key of :data:`RENDERERS`); colour only affects text.
@@ -46,8 +64,18 @@ def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     return factory(RenderOptions(color=color)).render(plan)
 
 
+def render_comparison(comparison: TenantComparison, fmt: str, *, color: bool = False) -> str:
+    """``comparison`` in format ``fmt`` (one of :data:`FORMATS`), like :func:`render`."""
+    try:
+        factory = COMPARISON_RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown diff format {fmt!r}; expected one of {FORMATS}") from None
+    return factory(RenderOptions(color=color)).render(comparison)
+
+
 __all__ = [
     "BUDGET",
+    "COMPARISON_RENDERERS",
     "FORMATS",
     "FORMAT_VERSION",
     "RENDERERS",
@@ -58,4 +86,5 @@ __all__ = [
     "RendererFactory",
     "TextRenderer",
     "render",
+    "render_comparison",
 ]

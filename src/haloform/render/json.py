@@ -86,7 +86,7 @@ def _change(change: Change) -> dict[str, Any]:
         "source": change.source,
         "live_id": change.live_id,
         "fields": [
-            {"path": field.path, "before": _stable(field.before), "after": _stable(field.after)}
+            {"path": field.path, "before": stable(field.before), "after": stable(field.after)}
             for field in change.fields
         ],
     }
@@ -96,10 +96,10 @@ def _unmanaged(item: Unmanaged) -> dict[str, Any]:
     return {"kind": item.kind, "guid": item.guid, "name": item.name, "live_id": item.live_id}
 
 
-def _stable(value: Any) -> Any:
+def stable(value: Any) -> Any:
     """``value`` with its mappings' keys sorted, so the bytes do not follow dict order."""
     if isinstance(value, Mapping):
-        return {str(key): _stable(value[key]) for key in sorted(value, key=str)}
+        return {str(key): stable(value[key]) for key in sorted(value, key=str)}
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_stable(item) for item in value]
+        return [stable(item) for item in value]
     return value

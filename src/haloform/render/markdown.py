@@ -64,14 +64,14 @@ class MarkdownRenderer:
     def render(self, plan: Plan) -> str:
         head = _summary(plan)
         sections = {name: build(plan) for name, build in _SECTIONS}
-        fitted = _allocate(list(sections.values()), self.budget - len(head))
+        fitted = allocate(list(sections.values()), self.budget - len(head))
         chosen = dict(zip(sections, fitted, strict=True))
         body = (chosen[name].rstrip("\n") + "\n" for name in _LAYOUT if chosen[name])
         return "\n".join([head, *body])  # one blank line between sections
 
 
 @dataclass(frozen=True)
-class _Section:
+class Section:
     """A run of items inside a frame that can give up its tail items, saying so."""
 
     head: str
@@ -107,7 +107,7 @@ class _Section:
         return self.head + self.note(len(self.items)) + self.tail
 
 
-def _allocate(sections: Sequence[_Section], room: int) -> list[str]:
+def allocate(sections: Sequence[Section], room: int) -> list[str]:
     """Each section, in priority order, takes what fits of the room the ones before it
     left, less what the ones after it need to at least say how much they omitted."""
     minimal = [section.minimal() for section in sections]
@@ -133,8 +133,8 @@ def _summary(plan: Plan) -> str:
     return "".join(lines)
 
 
-def _table(plan: Plan) -> _Section:
-    return _Section(
+def _table(plan: Plan) -> Section:
+    return Section(
         TABLE_HEAD,
         [_row(change) for change in plan.changes],
         "",
@@ -148,8 +148,8 @@ def _row(change: Change) -> str:
     return f"| {action} | {escape(change.kind)} | {escape(change.name)} | {source} |\n"
 
 
-def _details(plan: Plan) -> _Section:
-    return _Section(
+def _details(plan: Plan) -> Section:
+    return Section(
         "",
         [block for block in map(_detail, plan.changes) if block],
         "",
@@ -162,9 +162,15 @@ def _detail(change: Change) -> str:
     lines = list(_diff_lines(change))
     if not lines:
         return ""
-    fence = _fence(lines)
     summary = f"{EMOJI[change.action]} {change.action.value} {escape(change.kind)} "
     summary += f"<b>{escape(change.name)}</b>"
+    return details_block(summary, lines)
+
+
+def details_block(summary: str, lines: Sequence[str]) -> str:
+    """A collapsed block around a ``diff`` fence (GitHub colours ``-`` red, ``+`` green);
+    ``summary`` is HTML, already escaped."""
+    fence = _fence(lines)
     body = "".join(f"{line}\n" for line in lines)
     return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n\n"
 
@@ -186,12 +192,12 @@ def _fence(lines: Sequence[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _unmanaged(plan: Plan) -> _Section:
+def _unmanaged(plan: Plan) -> Section:
     items = [
         f"- {escape(values.unmanaged_label(item.kind, item.name, item.live_id))}\n"
         for item in plan.unmanaged
     ]
-    return _Section(
+    return Section(
         f"<details><summary>{len(items)} not managed by this repo (left alone)</summary>\n\n",
         items,
         "\n</details>\n",
@@ -199,10 +205,10 @@ def _unmanaged(plan: Plan) -> _Section:
     )
 
 
-def _warnings(plan: Plan) -> _Section:
+def _warnings(plan: Plan) -> Section:
     count = len(plan.warnings)
     label = f"{WARNING} {count} warning{'s' if count != 1 else ''}"
-    return _Section(
+    return Section(
         f"<details><summary>{label}</summary>\n\n",
         [f"- {escape(warning)}\n" for warning in plan.warnings],
         "\n</details>\n",
@@ -210,7 +216,7 @@ def _warnings(plan: Plan) -> _Section:
     )
 
 
-_SECTIONS: tuple[tuple[str, Callable[[Plan], _Section]], ...] = (
+_SECTIONS: tuple[tuple[str, Callable[[Plan], Section]], ...] = (
     ("warnings", _warnings),
     ("table", _table),
     ("details", _details),

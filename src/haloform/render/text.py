@@ -18,7 +18,7 @@ terminal it was made in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import StringIO
 
@@ -46,26 +46,33 @@ class TextRenderer:
     color: bool = False
 
     def render(self, plan: Plan) -> str:
-        buffer = StringIO()
-        console = Console(
-            file=buffer,
-            force_terminal=self.color,
-            color_system="standard" if self.color else None,
-            no_color=not self.color,
-            width=WIDTH,
-            soft_wrap=True,
-            markup=False,
-            emoji=False,
-            highlight=False,
-            legacy_windows=False,
-            _environ={},  # rich would read NO_COLOR, COLUMNS, TERM...: the caller decides
-        )
-        for index, block in enumerate(_blocks(plan)):
-            if index:
-                console.print()
-            for line in block:
-                console.print(line)
-        return buffer.getvalue()
+        return print_blocks(_blocks(plan), color=self.color)
+
+
+def print_blocks(blocks: Iterable[list[Text]], *, color: bool) -> str:
+    """Paragraphs of lines, a blank line between them, printed by rich into a string:
+    the one place that decides how haloform's text output is printed (also for
+    ``haloform diff``)."""
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        width=WIDTH,
+        soft_wrap=True,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        legacy_windows=False,
+        _environ={},  # rich would read NO_COLOR, COLUMNS, TERM...: the caller decides
+    )
+    for index, block in enumerate(blocks):
+        if index:
+            console.print()
+        for line in block:
+            console.print(line)
+    return buffer.getvalue()
 
 
 def _blocks(plan: Plan) -> Iterator[list[Text]]:
