@@ -228,6 +228,13 @@ def test_target_plans_a_resource_and_what_it_depends_on(examples: Haloform) -> N
     assert examples.plan()["summary"] == {"create": 7, "update": 0, "delete": 0, "unchanged": 3}
 
 
+def test_a_target_that_names_nothing_is_an_error_with_a_suggestion(examples: Haloform) -> None:
+    result = examples("plan", ".", "--target", "TicketRule/P1 to Netwrk team", code=1)
+    assert "names no resource in this repo" in result.stderr
+    assert "did you mean 'TicketRule/P1 to Network team'?" in result.stderr
+    assert examples.records("TicketRules") == []
+
+
 def test_verbose_counts_requests_and_plan_only_reads(examples: Haloform) -> None:
     planned = examples("plan", ".", "-v")
     [line] = [line for line in planned.stderr.splitlines() if "made " in line]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haloform.config import Declared, Repo, Tombstone
+from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_ref_key, dependencies
+from haloform.located import did_you_mean
 from haloform.plan.diff import diff
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import break_cycles
@@ -53,6 +55,7 @@ class _Context:
 
 async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references."""
+    _check_targets(request)
     live = await read_state(client, request.specs)
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant)
@@ -256,6 +259,20 @@ def _unmanaged(ctx: _Context) -> list[Unmanaged]:
         if resource_key(live.spec.kind, str(row.get("guid"))) not in pruned
     ]
     return sorted(found, key=lambda u: (u.kind, u.name.casefold(), u.guid or ""))
+
+
+def _check_targets(request: PlanRequest) -> None:
+    """A ``--target`` naming nothing in the repo is a typo, not an empty plan."""
+    repo = request.repo
+    known = {f"{item.spec.kind}/{item.name}".casefold() for item in repo.resources}
+    known |= {f"{tomb.spec.kind}/{tomb.name}".casefold() for tomb in repo.tombstones}
+    unknown = [target for target in request.targets if target.casefold() not in known]
+    if unknown:
+        hint = did_you_mean(unknown[0], sorted(f"{i.spec.kind}/{i.name}" for i in repo.resources))
+        raise PlanError(
+            f"--target {unknown[0]!r} names no resource in this repo "
+            f"(write KIND/NAME, e.g. TicketRule/P1 to Network){hint}"
+        )
 
 
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
