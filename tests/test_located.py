@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import (
     AfterValidator,
@@ -351,7 +351,11 @@ def test_validating_any_loaded_document_never_raises_and_places_every_problem(
     yaml.default_flow_style = flow
     stream = io.StringIO()
     yaml.dump(body, stream)
-    data = parse_yaml(stream.getvalue(), "f.yaml").documents[0].data
+    parsed = parse_yaml(stream.getvalue(), "f.yaml")
+    # ruamel may dump text it cannot read back (`{guid: ?0}` in flow style): the
+    # property is about validating what loads, so such examples are not drawn.
+    assume(parsed.documents)
+    data = parsed.documents[0].data
     for model in MODELS.values():
         _, diagnostics = validate_document(model, data, file="f.yaml", server_owned=halo_owned)
         assert all(d.location and d.location.line for d in diagnostics)
