@@ -40,6 +40,16 @@ class RateLimit(_Strict):
     window_s: float = Field(300.0, gt=0)
 
 
+class Retries(_Strict):
+    """How long to keep trying a request Halo refused with 429 or lost (GET, DELETE).
+
+    The defaults are a published Halo module's: 5 s doubling to 60 s, six times."""
+
+    max_retries: int = Field(6, ge=0)
+    base_delay_s: float = Field(5.0, ge=0)
+    max_delay_s: float = Field(60.0, ge=0)
+
+
 class PruneScope(_Strict):
     """Live resources in this scope that no file describes are deleted (opt-in).
 
@@ -77,8 +87,12 @@ class Environment(_Strict):
     client_secret_env: str = "HALO_CLIENT_SECRET"
     """The environment variable holding the client secret (never the secret itself)."""
     ca_bundle: str | None = None
-    """A PEM file of CAs to trust, for a self-hosted Halo behind a private CA."""
+    """A PEM file of CAs to trust, for a self-hosted Halo behind a private CA (relative
+    to haloform.yaml)."""
     rate_limit: RateLimit = RateLimit()
+    timeout_s: float = Field(30.0, gt=0)
+    """Longest wait for any one answer before the request counts as lost."""
+    retries: Retries = Retries()
     variables: dict[str, str] = Field(default_factory=dict)
     """Override the project's variables in this environment (``${name}`` in files)."""
     lookup_names: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from haloform.errors import NotFoundError
+from haloform.errors import NotFoundError, ResponseError
 from haloform.kinds import KindSpec
 from haloform.lookups import Directory, fetch_directory
 
@@ -70,8 +70,20 @@ def record_id(record: Mapping[str, Any]) -> int:
 
 
 async def read_kind(client: Reader, spec: KindSpec) -> LiveKind:
+    """The kind's list; a managed row without a usable id is refused, because every
+    update and delete addresses a record by its id."""
     rows = await client.list(spec.api_path, dict(spec.list_params) or None)
-    return LiveKind(spec, [row for row in rows if spec.is_managed_row(row)])
+    managed = [row for row in rows if spec.is_managed_row(row)]
+    broken = next((row for row in managed if record_id(row) < 0), None)
+    if broken is not None:
+        raise ResponseError(
+            f"a {spec.kind} row ({broken.get('name') or broken.get('guid') or 'unnamed'}) has "
+            f"no usable id ({broken.get('id')!r}); Halo always sends one",
+            method="GET",
+            path=spec.api_path,
+            status=200,
+        )
+    return LiveKind(spec, managed)
 
 
 async def read_state(client: Reader, specs: Iterable[KindSpec]) -> LiveState:

@@ -19,8 +19,8 @@ import click
 from haloform.cli.context import state
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.emulator.seed import SeedError
-from haloform.errors import ConfigError
-from haloform.halo import Credentials, HaloClient, RateLimiter, RequestRecord
+from haloform.errors import AuthError, ConfigError
+from haloform.halo import Credentials, HaloClient, RateLimiter, RequestRecord, RetryPolicy
 from haloform.project import STATE_DIR, Environment, Project, project_root
 
 EMBEDDED_URL = "http://127.0.0.1"
@@ -47,7 +47,9 @@ def wants_live_tenant(environ: Mapping[str, str]) -> bool:
 def choose(project: Project, env_name: str | None, root: Path) -> Target:
     """The tenant for ``--env`` (or its absence), see the module docstring."""
     state_dir = project_root(root) / STATE_DIR
-    if env_name is None and wants_live_tenant(os.environ):
+    from_env = env_name == FROM_ENV and FROM_ENV not in project.environments
+    if from_env or (env_name is None and wants_live_tenant(os.environ)):
+        # ``FROM_ENV`` by name: a plan saved from HALO_URL names it as its environment.
         url = Credentials.from_env().url
         return Target(FROM_ENV, url, Environment(url=url), state_dir)
     name, environment = project.environment(env_name)
@@ -69,14 +71,21 @@ def _credentials(target: Target) -> Credentials:
             f"environment {target.name!r} ({env.url}) needs its credentials in "
             f"{' and '.join(missing)}"
         )
-    return Credentials(
-        url=env.url or "",
-        client_id=os.environ[env.client_id_env],
-        client_secret=os.environ[env.client_secret_env],
-        tenant=env.tenant,
-        auth_url=env.auth_url,
-        scope=env.scope,
-    )
+    values = {
+        "url": env.url or "",
+        "client_id": os.environ[env.client_id_env],
+        "client_secret": os.environ[env.client_secret_env],
+        "tenant": env.tenant,
+        "auth_url": env.auth_url,
+        "scope": env.scope,
+    }
+    labels = {  # what a refused value is called in the error: where the admin fixes it
+        "url": f"environment {target.name!r}: url",
+        "auth_url": f"environment {target.name!r}: auth_url",
+        "client_id": env.client_id_env,
+        "client_secret": env.client_secret_env,
+    }
+    return Credentials.model_validate(values, context={"labels": labels})
 
 
 @asynccontextmanager
@@ -87,11 +96,18 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
         target.environment.rate_limit.requests, target.environment.rate_limit.window_s
     )
     if not target.environment.emulator:
-        verify: bool | str = target.environment.ca_bundle or True
         async with HaloClient(
-            _credentials(target), on_request=hook, rate_limit=limit, verify=verify
+            _credentials(target),
+            on_request=hook,
+            rate_limit=limit,
+            verify=_verify(target),
+            timeout=target.environment.timeout_s,
+            retry=_retry_policy(target.environment),
         ) as client:
-            yield client
+            try:
+                yield client
+            except AuthError as error:
+                raise _with_origin(error, target) from error
         _report(client)
         return
     target.state_dir.mkdir(parents=True, exist_ok=True)
@@ -110,6 +126,37 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
         _report(client)
     finally:
         emu.close()
+
+
+def _verify(target: Target) -> bool | str:
+    """TLS verification is always on; ``ca_bundle`` adds a private CA (relative paths
+    are read from beside haloform.yaml, like every other path in it)."""
+    bundle = target.environment.ca_bundle
+    return str(target.state_dir.parent / bundle) if bundle else True
+
+
+def _retry_policy(environment: Environment) -> RetryPolicy:
+    retries = environment.retries
+    return RetryPolicy(
+        max_retries=retries.max_retries,
+        base_delay_s=retries.base_delay_s,
+        max_delay_s=retries.max_delay_s,
+    )
+
+
+def _with_origin(error: AuthError, target: Target) -> AuthError:
+    """``error`` naming the tenant and the variables its credentials came from (never
+    their values), so the admin knows which secret to check."""
+    if target.name == FROM_ENV:
+        origin = f"{target.label}, credentials from HALO_CLIENT_ID and HALO_CLIENT_SECRET"
+    else:
+        env = target.environment
+        origin = (
+            f"environment {target.name!r} at {env.url}, credentials from "
+            f"{env.client_id_env} and {env.client_secret_env}"
+        )
+    message = f"{error.args[0] if error.args else error} [{origin}]"
+    return AuthError(message, method=error.method, path=error.path, status=error.status)
 
 
 def _embedded(target: Target) -> Emulator:

@@ -77,6 +77,37 @@ def brief(text: str, limit: int = _BRIEF_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+MAX_JSON_DEPTH = 64
+"""Deeper than any record Halo sends (and than a config file may nest): a body nested
+further is refused, before it can exhaust the recursion limit of whatever reads it."""
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, refusing (``ValueError``) nesting deeper than ``MAX_JSON_DEPTH``."""
+    try:
+        body = json.loads(text)
+    except RecursionError:
+        body = None
+    else:
+        if not _nested_deeper(body, MAX_JSON_DEPTH):
+            return body
+    raise ValueError(f"it is nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+def _nested_deeper(value: Any, limit: int) -> bool:
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, dict | list) and item for item in level)
+
+
 def looks_like_html(text: str) -> bool:
     """Whether a body is a web page (a proxy, a login page, the wrong URL) and not JSON."""
     head = text.lstrip()[:200].lower()
@@ -98,7 +129,7 @@ def describe_body(response: httpx.Response) -> tuple[str, dict[str, str]]:
     if looks_like_html(text):
         return describe_html(text), {}
     try:
-        body = json.loads(text)
+        body = load_json(text)
     except ValueError:
         return brief(text), {}
     return describe_json(body)
@@ -220,7 +251,7 @@ def _transport_reason(exc: httpx.TransportError, url: httpx.URL, timeout_s: floa
         return (
             f"TLS certificate verification failed for {host}: "
             f"{_ssl_reason(cert)}; if the tenant uses a private CA, "
-            "pass its CA bundle (verify=PATH)"
+            "trust its CA bundle (an environment's ca_bundle in haloform.yaml)"
         )
     if (tls := cause_of(exc, ssl.SSLError)) is not None:
         return f"TLS handshake with {host} failed: {_ssl_reason(tls)}"

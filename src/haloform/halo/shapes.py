@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from haloform.halo.failures import describe_html, describe_json, looks_like_html
+from haloform.halo.failures import describe_html, describe_json, load_json, looks_like_html
 
 Record = dict[str, Any]
 _PAGE_KEYS = frozenset({"record_count", "page_no", "page_size"})
@@ -48,12 +48,16 @@ def decode(text: str, *, required: bool = True) -> Any:
     if looks_like_html(text):
         raise ShapeError(f"the answer is {describe_html(text)}")
     try:
-        body = json.loads(text)
+        body = load_json(text)
     except json.JSONDecodeError as exc:
-        where = "it ends early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
+        # A body cut inside a string fails where the string starts, not at its end.
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        where = "it ends early (truncated?)" if cut else exc.msg.removesuffix(" at")
         raise ShapeError(
             f"the answer is not valid JSON: {where} at character {exc.pos} of {len(text)}"
         ) from None
+    except ValueError as exc:
+        raise ShapeError(f"the answer is not usable JSON: {exc}") from None
     _refuse_error_object(body)
     return body
 

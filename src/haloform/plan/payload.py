@@ -9,6 +9,7 @@ by the same keys the diff uses (a step by ``step_id``, a stage by ``sequence``..
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,4 +58,12 @@ def _with_ids(
 
 
 def _key(item: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(item.get(k) for k in keys)
+    return tuple(_hashable(item.get(k)) for k in keys)
+
+
+def _hashable(value: Any) -> Any:
+    """A key part as a dict key: a tenant may send an object or a list where Halo sends
+    a number (``end_step: {...}``); it then matches nothing instead of crashing."""
+    if isinstance(value, Mapping | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
