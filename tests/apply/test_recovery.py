@@ -165,19 +165,37 @@ async def test_a_write_saved_but_answered_500_is_found_and_not_sent_again(
     assert set(_guid_counts(emu, "TicketRules").values()) == {1}
 
 
-async def test_an_update_whose_answer_was_lost_counts_as_done(
+async def test_an_update_whose_answer_was_lost_is_sent_again(
     emu: Emulator, halo: HaloClient, tap: Tap
 ) -> None:
+    """A re-read cannot tell whether an update took (the record was there before), so
+    the update, which is safe to repeat, is sent once more."""
     guid = new_guid()
     [saved] = await halo.post("/TicketRules", [rule(guid, "Before")])
-    tap.fault_next("POST", commit_then_fail_rate=1.0)
+    tap.fault_next("POST", drop_rate=1.0)
     plan = plan_of(update(RULE, saved["id"], rule(guid, "After")))
 
     report = await apply_plan(plan, halo, levels=levels(plan))
 
     assert report.ok
-    assert "counted as done" in str(report.results[0].message)
-    assert emu.records("TicketRules")[0]["name"] == "After"
+    assert halo.stats.api["POST /TicketRules"] == 3  # the setup, the lost one, the resend
+    assert [row["name"] for row in emu.records("TicketRules")] == ["After"]
+
+
+async def test_an_update_lost_twice_is_unknown_not_applied(
+    emu: Emulator, halo: HaloClient, tap: Tap
+) -> None:
+    guid = new_guid()
+    [saved] = await halo.post("/TicketRules", [rule(guid, "Before")])
+    emu.config.faults.drop_rate = 1.0
+    emu.config.faults.seed = 1
+    plan = plan_of(update(RULE, saved["id"], rule(guid, "After")))
+
+    report = await apply_plan(plan, halo, levels=levels(plan))
+
+    assert not report.ok
+    assert report.results[0].status is Status.UNKNOWN
+    assert "with an unknown outcome: plan again" in report.summary()
 
 
 async def test_a_dropped_post_is_re_read_then_sent_once_more(

@@ -10,8 +10,10 @@ object, an array, or fewer records than were sent. So:
 * A 400 names records by index (``[1].new_agent_id``): those fail with Halo's words and
   the rest are sent again; a 400 that names none is narrowed down record by record.
 * A lost answer (``OutcomeUnknownError``, or one that cannot be read) is never met by
-  sending the same POST again: the kind is re-read, what is there counts as done, and
-  only the rest is sent once more. A second lost answer leaves the rest unknown.
+  sending the same POST again: the kind is re-read, a create found there counts as
+  done, and only the rest (creates not found, and updates, which a re-read cannot
+  confirm but which are safe to repeat) is sent once more. A second lost answer leaves
+  the rest unknown.
 
 Secrets are filled in for each attempt at the last moment and never kept; each value
 filled is given to the journal's redactor, so no message can repeat it.
@@ -43,6 +45,10 @@ from haloform.plan.model import Change
 
 Outcomes = dict[str, Outcome]
 Note = Callable[[EventKind, str], None]
+Announce = Callable[[str, str, Sequence[Change], str], None]
+"""Told ``(method, path, changes, message)`` right before a write goes out: the
+journal's ``sending``, which stores it first and raises rather than let it go
+unrecorded."""
 Settle = Callable[["Item", Outcome], None]
 """What to do with one record's outcome (a first save and a second pass differ)."""
 _INDEXED = re.compile(r"^\[(\d+)\]\.?(.*)$")
@@ -91,6 +97,7 @@ class BatchSender:
         redact: Redactor,
         known_guids: frozenset[str],
         note: Note,
+        announce: Announce,
     ) -> None:
         self._client = client
         self._spec = spec
@@ -100,6 +107,7 @@ class BatchSender:
         self._known = known_guids
         """Guids the plan knows of this kind: any other row was not there when planned."""
         self._note = note
+        self._announce = announce
 
     async def save(self, items: Sequence[Item], settle: Settle) -> None:
         """Save ``items`` and ``settle`` each one's outcome; stopping errors propagate
@@ -130,7 +138,8 @@ class BatchSender:
     async def _post(self, items: Sequence[Item], resends: int, done: Outcomes) -> None:
         if not items:
             return
-        self._note(EventKind.REQUEST, f"POST {self._path}: {_describe(items)}")
+        changes = [item.change for item in items]
+        self._announce("POST", self._path, changes, f"POST {self._path}: {_describe(items)}")
         try:
             answer = await self._client.post(self._path, [self._fill(item) for item in items])
         except HaloValidationError as error:
@@ -232,7 +241,7 @@ class BatchSender:
             await self._post(rest, resends - 1, done)
             return
         why = (
-            f"{error}; a re-read does not show it saved and it was not sent again: "
+            f"{error}; it may or may not have been saved and was not sent again: "
             "plan again to see where it stands"
         )
         done.update({item.key: Outcome(Status.UNKNOWN, message=why) for item in rest})
@@ -245,8 +254,13 @@ class BatchSender:
         rest = []
         for item in items:
             row = live.get(item.guid)
-            if row is not None:
-                done[item.key] = _lost_but_saved(item, row)
+            if row is not None and item.creates:
+                found = "its answer was lost; a re-read found it"
+                done[item.key] = Outcome(Status.APPLIED, record_id(row), found)
+            elif row is not None:
+                # An update's record was there before: a re-read cannot tell whether
+                # the update took. Sending it again is safe (it is keyed by id).
+                rest.append(item)
             elif (stranger := self._stranger(item, rows)) is not None:
                 done[item.key] = _suspect(item, stranger, _NOT_RESENT)
             else:
@@ -312,16 +326,6 @@ def _suspect(item: Item, row: Record, then: str) -> Outcome:
         f"delete that record or adopt its guid{then}"
     )
     return Outcome(Status.FAILED, record_id(row), why)
-
-
-def _lost_but_saved(item: Item, row: Record) -> Outcome:
-    if item.creates:
-        return Outcome(Status.APPLIED, record_id(row), "its answer was lost; a re-read found it")
-    why = (
-        "its answer was lost; counted as done because the record is there "
-        "(the next plan shows any field that did not take)"
-    )
-    return Outcome(Status.APPLIED, record_id(row), why)
 
 
 def _refusals(errors: Mapping[str, str], size: int) -> dict[int, str]:

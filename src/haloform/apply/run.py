@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from haloform.apply.batch import BatchSender, Item, Settle
-from haloform.apply.events import EventKind
 from haloform.apply.guards import ApplyOptions, Levels, spec_of
 from haloform.apply.ids import IdMap, change_key, guid_key, managed_refs, normal_key
 from haloform.apply.journal import Journal, Outcome
@@ -56,6 +55,8 @@ class Run:
         self.held: dict[str, dict[str, Any]] = {}
         """Fields of creates that refer to the resource itself, by key."""
         self.senders: dict[str, BatchSender] = {}
+        self.second_settled: set[str] = set()
+        """Keys whose second pass ran (set or failed): the rest still owe one."""
 
     async def execute(self, levels: Levels) -> None:
         for level in levels:
@@ -68,7 +69,7 @@ class Run:
 
     async def _save(self, changes: Sequence[Change]) -> None:
         """Creates and updates of one level, one POST per kind (per batch)."""
-        ready = [c for c in changes if not self._skipped(c)]
+        ready = [c for c in changes if not self._skipped(c) and not self._shadowed(c)]
         await self._resolve(change.payload for change in ready)
         items = [item for change in ready if (item := self._item(change)) is not None]
         await self._send(items, self._settle)
@@ -79,6 +80,29 @@ class Run:
         if blocker is not None:
             self.journal.record(change, Outcome(Status.SKIPPED, message=blocker))
         return blocker is not None
+
+    def _shadowed(self, change: Change) -> bool:
+        """Record a create as failed, unsent, when the tenant already holds a record of
+        its kind and name that no file describes: the copy an earlier apply left behind
+        when the tenant replaced its guid, or someone's own. Another would be a second."""
+        if change.action is not Action.CREATE:
+            return False
+        name = change.name.casefold()
+        twin = next(
+            (u for u in self.plan.unmanaged if u.kind == change.kind and u.name.casefold() == name),
+            None,
+        )
+        if twin is None:
+            return False
+        why = (
+            f"not sent: the tenant already holds {change.kind} {twin.name!r}, which no file "
+            f"describes (guid {twin.guid}, id {twin.live_id}), and creating this one would make "
+            "a second. If an earlier apply left it because the tenant replaced the guid, "
+            f"adopt its guid (write {twin.guid} into {change.source or 'its file'}); otherwise "
+            "rename or delete one of the two"
+        )
+        self.journal.record(change, Outcome(Status.FAILED, twin.live_id, why))
+        return True
 
     def _blocker(self, change: Change, refs: Iterable[str]) -> str | None:
         """Why ``change`` cannot go: a change it depends on or refers to was dealt with
@@ -170,6 +194,7 @@ class Run:
                 redact=self.journal.redact,
                 known_guids=frozenset(known),
                 note=self.journal.note,
+                announce=self.journal.sending,
             )
         return self.senders[spec.kind]
 
@@ -179,7 +204,10 @@ class Run:
             self.ids.add(item.key, outcome.live_id)
 
     def _second_pass_fields(self, change: Change) -> dict[str, Any]:
-        return {**(change.deferred or {}), **self.held.get(change_key(change), {})}
+        """Deferred fields win: a field held back for a self-reference was taken from
+        the payload after the planner stripped the cycle's references from it, while
+        the deferred value is whole (both kinds of reference)."""
+        return {**self.held.get(change_key(change), {}), **(change.deferred or {})}
 
     async def _second_pass(self) -> None:
         """Set the fields the first pass left out, now that what they refer to exists."""
@@ -221,14 +249,25 @@ class Run:
 
     def _settle_second(self, item: Item, outcome: Outcome) -> None:
         fields = ", ".join(sorted(self._second_pass_fields(item.change)))
+        self.second_settled.add(change_key(item.change))
         if outcome.status is Status.APPLIED:
-            self.journal.note(EventKind.RECOVERY, f"set {fields} of {item.change.name!r}")
+            self.journal.confirm(item.change, f"set {fields} of {item.change.name!r}")
             return
         status = Status.UNKNOWN if outcome.status is Status.UNKNOWN else Status.FAILED
         self._half_done(item.change, status, outcome.message or "Halo refused them")
 
+    def abandon_second_pass(self, why: str) -> None:
+        """The run stopped: a change saved in the first pass whose held-back fields
+        were never sent is not applied as planned, and its report must say so."""
+        for change in self.plan.changes:
+            key = change_key(change)
+            owed = self._second_pass_fields(change) and key not in self.second_settled
+            if owed and self.journal.status(key) is Status.APPLIED:
+                self._half_done(change, Status.FAILED, f"the apply stopped first ({why})")
+
     def _half_done(self, change: Change, status: Status, why: str) -> None:
         """A change saved without some of its fields: not what the plan said."""
+        self.second_settled.add(change_key(change))
         fields = ", ".join(sorted(self._second_pass_fields(change)))
         live_id = self.ids.get(change_key(change))
         message = f"saved without {fields}, which the second pass could not set: {why}"
@@ -241,7 +280,8 @@ class Run:
             return Outcome(Status.FAILED, message="the plan holds no live id to delete")
         spec = spec_of(change.kind)
         what = f"{change.kind} {change.name!r}"
-        self.journal.note(EventKind.REQUEST, f"DELETE {spec.api_path}/{change.live_id} ({what})")
+        path = f"{spec.api_path}/{change.live_id}"
+        self.journal.sending("DELETE", path, [change], f"DELETE {path} ({what})")
         try:
             await self.client.delete(spec.api_path, change.live_id)
         except NotFoundError:

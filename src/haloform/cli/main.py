@@ -8,12 +8,13 @@ from typing import Any
 import click
 
 from haloform import __version__
+from haloform.cli.apply_cmd import apply
 from haloform.cli.context import common_options, state
 from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
 from haloform.cli.lookups_cmd import lookups
-from haloform.cli.plan_cmds import apply, plan
+from haloform.cli.plan_cmds import plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
 from haloform.errors import HaloformError
 

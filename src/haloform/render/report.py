@@ -1,10 +1,12 @@
-"""An apply's report as text: every resource's outcome, then the summary line.
+"""An apply's report as text: every resource's outcome, then the summary line; and the
+same for a journal read back, which may end in the middle of a run.
 
 Pure like the plan renderers: the CLI decides where it goes and the exit code.
 """
 
 from __future__ import annotations
 
+from haloform.apply.journal_file import Entry, JournalState, Progress, Stopped
 from haloform.apply.report import ApplyReport, Status
 
 _MARK = {
@@ -14,6 +16,7 @@ _MARK = {
     Status.SKIPPED: "--",
 }
 """A column a reader scans for what went wrong; a skipped line says "skipped" itself."""
+_IN_FLIGHT = "sent, but the run ended before Halo's answer was recorded: plan again to see"
 
 
 def render_report(report: ApplyReport) -> str:
@@ -24,3 +27,78 @@ def render_report(report: ApplyReport) -> str:
     lines.append(report.summary())
     lines.append(f"({report.requests} requests to {report.tenant})")
     return "\n".join(lines) + "\n"
+
+
+def render_journal(state: JournalState, *, title: bool = True) -> str:
+    """A journaled run in the apply report's terms: a line per resource (those in
+    flight and not started included), then its summary or, cut short, what ran."""
+    lines = [journal_title(state)] if title else []
+    lines += [_entry_line(entry) for entry in state.entries]
+    last = state.last
+    if isinstance(last, Stopped):
+        lines.append(f"Stopped: {last.reason}")
+    elif last is None:
+        how = "killed mid-line" if state.truncated else "killed, or its machine stopped"
+        lines.append(f"Cut off: the run ended without recording how ({how})")
+    if state.interrupted:
+        lines.append(f"interrupted: {progress_counts(state)}.")
+    elif last is not None:
+        lines.append(last.summary)
+    return "\n".join(lines) + "\n"
+
+
+def journal_title(state: JournalState) -> str:
+    header = state.header
+    return (
+        f"Apply to {header.environment} ({header.tenant}) started {_started(state)}, "
+        f"plan {header.plan_digest[:12]}:"
+    )
+
+
+def interrupted_warning(state: JournalState) -> str:
+    """One line for ``plan``: the environment's last apply did not finish."""
+    return (
+        f"Warning: {_last_apply(state)} was interrupted: {progress_counts(state)}; "
+        "'haloform apply --resume' shows what it did and finishes the job."
+    )
+
+
+def how_it_ended(state: JournalState) -> str:
+    """``the last apply to prod (started ...) ran to its end``, or why it sent nothing."""
+    if state.finished:
+        return f"{_last_apply(state)} ran to its end"
+    if state.interrupted:
+        return f"{_last_apply(state)} was interrupted: {progress_counts(state)}"
+    return f"{_last_apply(state)} sent nothing ({state.stopped or 'it was cut off'})"
+
+
+def _last_apply(state: JournalState) -> str:
+    return f"the last apply to {state.header.environment} (started {_started(state)})"
+
+
+def _started(state: JournalState) -> str:
+    return state.header.started.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def progress_counts(state: JournalState) -> str:
+    """``2 applied, 1 in flight (outcome unknown), 3 not started``; failures and skips
+    only when there are some."""
+    failed = state.count(Progress.FAILED) + state.count(Progress.UNKNOWN)
+    parts = [f"{state.count(Progress.APPLIED)} applied"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if skipped := state.count(Progress.SKIPPED):
+        parts.append(f"{skipped} skipped")
+    parts.append(f"{state.count(Progress.IN_FLIGHT)} in flight (outcome unknown)")
+    parts.append(f"{state.count(Progress.NOT_STARTED)} not started")
+    return ", ".join(parts)
+
+
+def _entry_line(entry: Entry) -> str:
+    change = entry.change
+    what = f"{change.action.value} {change.kind} {change.name!r}"
+    if entry.progress is Progress.IN_FLIGHT:
+        return f"{'UNKNOWN':<8}in flight: {what}: {_IN_FLIGHT}"
+    if entry.result is None:
+        return f"{'--':<8}not started: {what}"
+    return f"{_MARK[entry.result.status]:<8}{entry.result.describe()}"

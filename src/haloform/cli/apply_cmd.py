@@ -1,0 +1,228 @@
+"""``haloform apply``: parse, call the core, render, exit.
+
+Every apply writes its journal under ``<repo>/.haloform/journal/<env>/``; this module
+only picks the file and hands it to the core. A Ctrl-C (or SIGTERM) prints what ran,
+read back from that journal, and exits 130 (143); ``--resume`` reads the last one first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from haloform.apply import (
+    Applier,
+    ApplyEvent,
+    ApplyOptions,
+    ApplyReport,
+    JournalFile,
+    JournalWriteError,
+    new_journal_path,
+    read_journal,
+    record_nothing_to_do,
+)
+from haloform.cli.context import common_options, state
+from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
+from haloform.cli.targets import Target, choose, open_client
+from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.plan.fresh import moved_since
+from haloform.plan.model import Plan
+from haloform.project import load_project
+from haloform.render import render
+from haloform.render.report import how_it_ended, render_journal, render_report
+
+INTERRUPTED_EXIT = 130
+"""What a shell reports for a process ended by Ctrl-C (128 + SIGINT)."""
+TERMINATED_EXIT = 143
+"""And for one ended by SIGTERM (128 + 15)."""
+
+
+def _saved(path: Path, env: str | None) -> Planned:
+    plan = Plan.from_json(path.read_text(encoding="utf-8"), str(path))
+    # The plan file sits in (or under) the repo whose haloform.yaml names its tenant.
+    project = load_project(path.parent)
+    target = choose(project, env or plan.environment, path)
+    if target.label != plan.tenant:
+        raise PlanError(
+            f"{path} was made for {plan.tenant}, not {target.label}: plan again for this tenant"
+        )
+    return Planned(plan, target)
+
+
+def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:
+    """Report the environment's last apply if it did not finish, then plan afresh:
+    the tenant, not the journal, says what is left to do."""
+    project = load_project(directory)
+    target = choose(project, env, directory)
+    last = last_apply(target)
+    if last is None:
+        click.echo(f"No earlier apply to {target.name} is journaled: nothing to resume.", err=True)
+    elif last.interrupted:
+        click.echo(render_journal(last))
+        click.echo(
+            f"Resuming from {_shown(last.path)}: planning afresh from what {target.label} "
+            "holds now (what landed is found by guid and not sent again).",
+            err=True,
+        )
+    else:
+        click.echo(f"Nothing to resume: {how_it_ended(last)}.", err=True)
+    return make_plan_for(directory, project, target, targets)
+
+
+async def _apply(
+    planned: Planned, saved: bool, options: ApplyOptions, journal: JournalFile
+) -> ApplyReport:
+    _stop_on_sigterm()
+    async with open_client(planned.target) as client:
+        if saved:
+            moved = await moved_since(client, planned.plan)
+            if moved:
+                raise PlanError(
+                    "the tenant changed since the plan was made; nothing was "
+                    "applied:\n" + "\n".join(f"  {line}" for line in moved)
+                )
+        hook = _progress if state().verbose else None
+        applier = Applier(client, options, on_event=hook, journal=journal)
+        return await applier.apply(planned.plan)
+
+
+def _stop_on_sigterm() -> None:
+    """A cancelled CI job gets SIGTERM before SIGKILL: stop as on a Ctrl-C, so the
+    journal says where the apply got to. (Unix only; the default elsewhere.)"""
+    task = asyncio.current_task()
+    if task is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
+def _progress(event: ApplyEvent) -> None:
+    click.echo(f"  {event.message}", err=True)
+
+
+@click.command("apply")
+@click.argument("source", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
+@click.option("--allow-delete", is_flag=True, help="Let the plan's deletes run.")
+@click.option("--max-deletes", type=click.IntRange(0), help="Refuse a plan deleting more.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help="Most records of one kind per POST.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KIND/NAME",
+    help="Apply only this resource (and what it depends on); repeatable.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Show what the environment's last apply did if it was interrupted, then plan "
+    "afresh from the tenant and apply the rest.",
+)
+@common_options
+def apply(
+    source: Path,
+    env: str | None,
+    auto_approve: bool,
+    allow_delete: bool,
+    max_deletes: int | None,
+    batch_size: int,
+    targets: tuple[str, ...],
+    resume: bool,
+) -> None:
+    """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
+    saved = source.is_file() and source.suffix not in (".yaml", ".yml")
+    if resume and saved:
+        raise PlanError("--resume plans afresh from the tenant: give the repo, not a saved plan")
+    if resume:
+        planned = _resumed(source, env, targets)
+    else:
+        planned = _saved(source, env) if saved else make(source, env, targets)
+    click.echo(render(planned.plan, "text", color=color("text")), nl=False)
+    if not planned.plan.has_changes:
+        _journal_nothing(planned)
+        return
+    _confirm(planned.target, auto_approve)
+    report = _run(planned, saved, ApplyOptions(batch_size, allow_delete, max_deletes))
+    click.echo(render_report(report), nl=False)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _journal_path(planned: Planned) -> Path:
+    """A new journal for this apply, named when it starts."""
+    target = planned.target
+    return new_journal_path(journals(target), target.name, planned.plan.digest)
+
+
+def _run(planned: Planned, saved: bool, options: ApplyOptions) -> ApplyReport:
+    """Apply, journaled; a Ctrl-C prints what ran and exits 130."""
+    path = _journal_path(planned)
+    with JournalFile(path) as journal:
+        try:
+            return asyncio.run(_apply(planned, saved, options, journal))
+        except KeyboardInterrupt:
+            journal.close()
+            _interrupted(path, INTERRUPTED_EXIT)
+        except asyncio.CancelledError:  # only SIGTERM cancels it, see _stop_on_sigterm
+            journal.close()
+            _interrupted(path, TERMINATED_EXIT)
+        except ApplyError as error:
+            if isinstance(error.report, ApplyReport):
+                click.echo(render_report(error.report), nl=False)
+            raise
+
+
+def _interrupted(path: Path, code: int) -> NoReturn:
+    """What the interrupted apply did, as its journal records it; exits ``code``."""
+    if path.exists():
+        try:
+            click.echo(render_journal(read_journal(path), title=False), nl=False)
+        except ConfigError as error:
+            click.echo(f"Warning: cannot read this apply's journal: {error}", err=True)
+        click.echo(
+            f"Interrupted. The journal of this apply is {_shown(path)}; "
+            "'haloform apply --resume' shows it and finishes the job.",
+            err=True,
+        )
+    else:
+        click.echo("Interrupted before anything was sent.", err=True)
+    click.get_current_context().exit(code)
+
+
+def _journal_nothing(planned: Planned) -> None:
+    """An apply with nothing to do leaves its journal too; failing to is only a
+    warning, since nothing is sent."""
+    with JournalFile(_journal_path(planned)) as journal:
+        try:
+            record_nothing_to_do(planned.plan, journal)
+        except JournalWriteError as error:
+            click.echo(f"Warning: {error}", err=True)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _confirm(target: Target, auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise PlanError("apply asks for confirmation on a terminal; in CI pass --auto-approve")
+    click.confirm(f"Apply these changes to {target.label}?", abort=True)
