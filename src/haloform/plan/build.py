@@ -74,12 +74,14 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
         if cycle.two_pass
     )
     changes = sorted(untangled.changes, key=Change.sort_key)
+    unmanaged = _unmanaged(ctx)
+    ctx.warnings.extend(_namesakes(changes, unmanaged))
     return Plan(
         environment=request.environment,
         tenant=request.tenant,
         changes=tuple(changes),
         unchanged=ctx.unchanged,
-        unmanaged=tuple(_unmanaged(ctx)),
+        unmanaged=tuple(unmanaged),
         warnings=tuple(ctx.warnings),
         targets=request.targets,
     )
@@ -251,7 +253,7 @@ def _unmanaged(ctx: _Context) -> list[Unmanaged]:
     found = [
         Unmanaged(
             kind=live.spec.kind,
-            guid=row.get("guid"),
+            guid=str(row["guid"]) if row.get("guid") is not None else None,
             name=str(row.get("name", "")),
             live_id=record_id(row),
         )
@@ -273,6 +275,20 @@ def _check_targets(request: PlanRequest) -> None:
             f"--target {unknown[0]!r} names no resource in this repo "
             f"(write KIND/NAME, e.g. TicketRule/P1 to Network){hint}"
         )
+
+
+def _namesakes(changes: list[Change], unmanaged: list[Unmanaged]) -> list[str]:
+    """Creates that apply will refuse: the tenant already holds a record of that kind
+    and name that no file describes (often one a guid-replacing tenant left behind)."""
+    taken = {(u.kind, u.name.casefold()): u for u in unmanaged}
+    return [
+        f"{change.source}: {change.kind} {change.name!r} will not be created: the tenant "
+        f"already holds one of that name that no file describes (guid {twin.guid}); adopt "
+        "its guid in the file, or rename or delete one of the two"
+        for change in changes
+        if change.action is Action.CREATE
+        and (twin := taken.get((change.kind, change.name.casefold()))) is not None
+    ]
 
 
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
