@@ -8,8 +8,11 @@ import pytest
 
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.halo import Credentials, HaloClient, RetryPolicy
+from haloform.halo.credentials import ENV_VARS
 
 EMBEDDED_URL = "http://127.0.0.1"
+LIVE_TENANT_VARIABLES = tuple(name for names in ENV_VARS.values() for name in names)
+"""Every variable that could point a command at a real Halo; tests remove them all."""
 
 
 def client_for(emu: Emulator) -> HaloClient:

@@ -29,21 +29,12 @@ from haloform.kinds import by_kind
 from haloform.plan.build import PlanRequest
 from haloform.project import load_project
 from haloform.validate import validate_repo
-from tests.conftest import client_for
+from tests.conftest import LIVE_TENANT_VARIABLES, client_for
 from tests.repo_builder import Files, write_repo
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).parent / "golden"
-LIVE_TENANT_VARIABLES = (
-    "HALO_URL",
-    "HALO_TENANT_URL",
-    "HALO_CLIENT_ID",
-    "HALO_CLIENT_SECRET",
-    "HALO_TENANT",
-    "HALO_AUTH_URL",
-    "HALO_SCOPE",
-)
 PROJECT = """
     version: 1
     default_environment: local

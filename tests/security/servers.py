@@ -37,18 +37,10 @@ from haloform.cli import targets
 from haloform.cli.main import cli
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient, RetryPolicy
+from tests.conftest import LIVE_TENANT_VARIABLES
 
 LOOPBACK = "127.0.0.1"
 SCRIPTED_TOKEN = "S3NT1NEL-scripted-access-token"
-LIVE_TENANT_VARIABLES = (
-    "HALO_URL",
-    "HALO_TENANT_URL",
-    "HALO_CLIENT_ID",
-    "HALO_CLIENT_SECRET",
-    "HALO_TENANT",
-    "HALO_AUTH_URL",
-    "HALO_SCOPE",
-)
 _STARTUP_TIMEOUT_S = 10.0
 
 
