@@ -41,9 +41,10 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport
+from haloform.cli.targets import embedded_credentials
 from haloform.config import Repo
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
-from haloform.halo import Credentials, HaloClient, RateLimiter
+from haloform.halo import HaloClient, RateLimiter
 from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
 from haloform.plan.build import PlanRequest, make_plan
@@ -546,14 +547,8 @@ def parse(argv: Sequence[str] | None) -> Settings:
 
 
 def client_for(emu: Emulator, settings: Settings) -> HaloClient:
-    credentials = Credentials(
-        url="http://127.0.0.1",
-        client_id=emu.config.client_id,
-        client_secret=emu.config.client_secret,
-        tenant=emu.config.tenant,
-    )
     return HaloClient(
-        credentials,
+        embedded_credentials(emu),
         transport=emulator_transport(emu),
         rate_limit=RateLimiter(settings.rate_limit or WIDE_OPEN, HALO_WINDOW_S),
         max_concurrency=settings.concurrency,

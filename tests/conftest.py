@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
+from haloform.cli.targets import embedded_credentials
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
-from haloform.halo import Credentials, HaloClient, RetryPolicy
+from haloform.halo import HaloClient, RetryPolicy
 from haloform.halo.credentials import ENV_VARS
 
-EMBEDDED_URL = "http://127.0.0.1"
 LIVE_TENANT_VARIABLES = tuple(name for names in ENV_VARS.values() for name in names)
 """Every variable that could point a command at a real Halo; tests remove them all."""
 
 
-def client_for(emu: Emulator) -> HaloClient:
-    """A real ``HaloClient`` whose transport is the emulator, in-process."""
-    credentials = Credentials(
-        url=EMBEDDED_URL,
-        client_id=emu.config.client_id,
-        client_secret=emu.config.client_secret,
-        tenant=emu.config.tenant,
-    )
-    policy = RetryPolicy(base_delay_s=0.001, max_delay_s=0.01)
-    return HaloClient(credentials, transport=emulator_transport(emu), retry=policy)
+def client_for(emu: Emulator, **options: Any) -> HaloClient:
+    """A real ``HaloClient`` on the emulator, in-process, retrying after milliseconds;
+    ``options`` go to ``HaloClient`` (another ``transport``, ``retry``, ``rate_limit``)."""
+    options.setdefault("transport", emulator_transport(emu))
+    options.setdefault("retry", RetryPolicy(base_delay_s=0.001, max_delay_s=0.01))
+    return HaloClient(embedded_credentials(emu), **options)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from haloform.emulator import Emulator, Faults, emulator_transport
-from haloform.halo import Credentials, HaloClient, RetryPolicy
-from tests.conftest import EMBEDDED_URL
+from haloform.halo import HaloClient
+from tests.conftest import client_for
 
 API = "/api/"
 """Faults only ever hit API calls (never the token request)."""
@@ -72,12 +72,5 @@ def tap(emu: Emulator) -> Tap:
 @pytest.fixture
 async def halo(emu: Emulator, tap: Tap) -> AsyncIterator[HaloClient]:
     """A real client on the emulator, through the tap, with millisecond retries."""
-    credentials = Credentials(
-        url=EMBEDDED_URL,
-        client_id=emu.config.client_id,
-        client_secret=emu.config.client_secret,
-        tenant=emu.config.tenant,
-    )
-    policy = RetryPolicy(base_delay_s=0.001, max_delay_s=0.01)
-    async with HaloClient(credentials, transport=tap, retry=policy) as client:
+    async with client_for(emu, transport=tap) as client:
         yield client

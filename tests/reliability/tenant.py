@@ -24,12 +24,12 @@ from haloform.apply import Applier, ApplyOptions, ApplyReport, Status
 from haloform.config import Repo
 from haloform.emulator import Emulator, emulator_transport
 from haloform.errors import ApplyError
-from haloform.halo import Credentials, HaloClient, RateLimiter, RetryPolicy
+from haloform.halo import HaloClient, RateLimiter, RetryPolicy
 from haloform.kinds import KINDS
 from haloform.plan.build import PlanRequest, make_plan
 from haloform.plan.model import Action, Plan
 from haloform.validate import validate_repo
-from tests.conftest import EMBEDDED_URL
+from tests.conftest import client_for
 
 RESOURCES = {"Workflow": "Workflow", "TicketRule": "TicketRules", "EventRule": "EventRule"}
 """Kind -> the emulator's resource name."""
@@ -150,17 +150,8 @@ def fast_client(
 ) -> HaloClient:
     """A real client on the emulator (in-process, or through ``transport``), retrying
     after milliseconds."""
-    credentials = Credentials(
-        url=EMBEDDED_URL,
-        client_id=emu.config.client_id,
-        client_secret=emu.config.client_secret,
-        tenant=emu.config.tenant,
-    )
-    return HaloClient(
-        credentials,
-        transport=transport or emulator_transport(emu),
-        rate_limit=limiter,
-        retry=retry,
+    return client_for(
+        emu, transport=transport or emulator_transport(emu), rate_limit=limiter, retry=retry
     )
 
 

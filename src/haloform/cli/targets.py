@@ -113,14 +113,11 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
     target.state_dir.mkdir(parents=True, exist_ok=True)
     emu = _embedded(target)
     try:
-        credentials = Credentials(
-            url=EMBEDDED_URL,
-            client_id=emu.config.client_id,
-            client_secret=emu.config.client_secret,
-            tenant=emu.config.tenant,
-        )
         async with HaloClient(
-            credentials, transport=emulator_transport(emu), on_request=hook, rate_limit=limit
+            embedded_credentials(emu),
+            transport=emulator_transport(emu),
+            on_request=hook,
+            rate_limit=limit,
         ) as client:
             yield client
         _report(client)
@@ -141,6 +138,17 @@ def _retry_policy(environment: Environment) -> RetryPolicy:
         max_retries=retries.max_retries,
         base_delay_s=retries.base_delay_s,
         max_delay_s=retries.max_delay_s,
+    )
+
+
+def embedded_credentials(emu: Emulator) -> Credentials:
+    """What a client presents to an in-process emulator (its own configured credentials,
+    at a loopback URL so plain http stays allowed)."""
+    return Credentials(
+        url=EMBEDDED_URL,
+        client_id=emu.config.client_id,
+        client_secret=emu.config.client_secret,
+        tenant=emu.config.tenant,
     )
 
 
