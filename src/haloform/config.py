@@ -20,7 +20,7 @@ from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.loader import RawDocument, load_tree
 from haloform.located import validate_document
-from haloform.refs import Guid, Name
+from haloform.refs import Guid, Name, Ref
 from haloform.yamlio import PathItem, location
 
 
@@ -84,6 +84,7 @@ class Repo:
     tombstones: list[Tombstone] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
+    _guids: set[tuple[str, str]] = field(default_factory=set, repr=False)
     unreadable: list[tuple[KindSpec, str, str]] = field(default_factory=list)
     """(spec, guid, name) as written in documents that failed their model: references
     to them are not reported again as undefined, the document's own errors say it all."""
@@ -92,16 +93,26 @@ class Repo:
         return [item for item in self.resources if item.spec is spec]
 
     def guid_by_name(self, kind: str, name: str) -> str | None:
-        """The guid of the declared resource of ``kind`` named ``name`` (any case).
+        """The guid of the declared resource of ``kind`` named ``name`` (any case)."""
+        return self._index()[0].get((kind, name.casefold()))
 
-        Indexed on first use: references by name are resolved once per reference, and
-        a repo of thousands of rules must not be scanned for each.
-        """
+    def declared_guid(self, kind: str, ref: Ref) -> str | None:
+        """The guid of the declared resource of ``kind`` that ``ref`` names (by guid or
+        by name), if the repo declares one."""
+        if ref.guid is None:
+            return self.guid_by_name(kind, ref.name or "")
+        return ref.guid if (kind, ref.guid) in self._index()[1] else None
+
+    def _index(self) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+        """(kind, name) -> guid, and the (kind, guid) pairs, built on first use:
+        references are resolved one by one, and a repo of thousands of rules must not
+        be scanned for each."""
         if self._names is None:
-            self._names = {}
+            self._names, self._guids = {}, set()
             for item in self.resources:
                 self._names.setdefault((item.spec.kind, item.name.casefold()), item.guid)
-        return self._names.get((kind, name.casefold()))
+                self._guids.add((item.spec.kind, item.guid))
+        return self._names, self._guids
 
 
 def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:

@@ -99,7 +99,7 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
                     path,
                 )
             continue
-        if any(_matches(ref, other.guid, other.name) for other in repo.of_kind(spec)):
+        if repo.declared_guid(spec.kind, ref) is not None:
             continue
         if any(_matches(ref, guid, name) for kind, guid, name in repo.unreadable if kind is spec):
             continue
