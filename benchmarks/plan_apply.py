@@ -41,19 +41,19 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport
-from haloform.cli.targets import embedded_credentials
-from haloform.config import Repo
+from haloform.cli.tenants import embedded_credentials
+from haloform.diff.fields import diff
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
+from haloform.fetch.reader import Reader, lacks, read_details, read_state, record_id
 from haloform.halo import HaloClient, RateLimiter
 from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
+from haloform.load.repo import Repo
+from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
-from haloform.plan.diff import diff
 from haloform.plan.model import Action, Plan
-from haloform.portable import to_portable
-from haloform.resolve import resolve_all, tenant_index
-from haloform.state import Reader, lacks, read_details, read_state, record_id
-from haloform.validate import validate_repo
+from haloform.resolve.portable import to_portable
+from haloform.resolve.references import resolve_all, tenant_index
 
 Document = dict[str, Any]
 WIDE_OPEN = 10**9

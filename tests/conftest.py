@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from haloform.cli.targets import embedded_credentials
+from haloform.cli.tenants import embedded_credentials
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.halo import HaloClient, RetryPolicy
 from haloform.halo.credentials import ENV_VARS

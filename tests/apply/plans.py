@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from haloform.plan.model import Action, Change, Plan, Unmanaged
-from haloform.tenant import managed_ref
+from haloform.resolve.index import managed_ref
 
 WORKFLOW = "Workflow"
 RULE = "TicketRule"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from haloform import schemas
 from haloform.cli.main import cli
+from haloform.load import schemas
 from tests.goldens import assert_golden
 from tests.repo_builder import consistent_repo, write_repo
 

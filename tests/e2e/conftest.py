@@ -26,9 +26,9 @@ from haloform.cli.main import cli
 from haloform.emulator import Emulator, EmulatorConfig
 from haloform.halo import HaloClient
 from haloform.kinds import by_kind
+from haloform.load.settings import load_project
+from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest
-from haloform.project import load_project
-from haloform.validate import validate_repo
 from tests.conftest import LIVE_TENANT_VARIABLES, client_for
 from tests.repo_builder import Files, write_repo
 

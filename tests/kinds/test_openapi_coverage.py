@@ -13,7 +13,7 @@ import pytest
 
 from haloform.kinds import KINDS
 from haloform.kinds.base import FILE_ONLY, HaloModel
-from haloform.refs import nested_models
+from haloform.kinds.refs import nested_models
 
 REQUIRED = {
     "FlowHeader",

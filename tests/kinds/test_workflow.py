@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from haloform.kinds.refs import Ref
 from haloform.kinds.workflow import WORKFLOW, Workflow
-from haloform.refs import Ref
 from tests.kinds import documents
 
 

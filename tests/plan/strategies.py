@@ -14,9 +14,9 @@ from pydantic.fields import FieldInfo
 
 from haloform.kinds import KINDS, KindSpec
 from haloform.kinds.base import FILE_ONLY
-from haloform.portable import to_portable
-from haloform.refs import Ref, field_members
-from haloform.tenant import TenantIndex
+from haloform.kinds.refs import Ref, field_members
+from haloform.resolve.index import TenantIndex
+from haloform.resolve.portable import to_portable
 
 Case = tuple[KindSpec, dict[str, Any]]
 

@@ -21,14 +21,14 @@ import httpx
 from benchmarks.plan_apply import Corpus, Document, edit_rules, generate, write
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport, Status
-from haloform.config import Repo
 from haloform.emulator import Emulator, emulator_transport
 from haloform.errors import ApplyError
 from haloform.halo import HaloClient, RateLimiter, RetryPolicy
 from haloform.kinds import KINDS
+from haloform.load.repo import Repo
+from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
 from haloform.plan.model import Action, Plan
-from haloform.validate import validate_repo
 from tests.conftest import client_for
 
 RESOURCES = {"Workflow": "Workflow", "TicketRule": "TicketRules", "EventRule": "EventRule"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from haloform.compare import Difference, Presence, Side, TenantComparison
-from haloform.plan.model import FieldChange
+from haloform.diff.fields import FieldChange
+from haloform.diff.tenants import Difference, Presence, Side, TenantComparison
 
 DEV = Side(environment="dev", tenant="https://dev.halopsa.com")
 PROD = Side(environment="prod", tenant="https://acme.halopsa.com")

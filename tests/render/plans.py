@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged
+from haloform.diff.fields import FieldChange
+from haloform.plan.model import Action, Change, Plan, Unmanaged
 
 P1_RULE = "5a1e0c2d-7f3b-4e8a-9c61-0d2e4b6a8f01"
 PROBLEM_FLOW = "0b0b0b0b-1111-4222-8333-444444444444"

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from haloform.compare import Difference, Presence, TenantComparison
-from haloform.plan.model import FieldChange
+from haloform.diff.fields import FieldChange
+from haloform.diff.tenants import Difference, Presence, TenantComparison
 from haloform.render import COMPARISON_RENDERERS, FORMATS, RenderOptions, render_comparison
 from haloform.render.compare_json import FORMAT_VERSION
 from haloform.render.compare_markdown import ComparisonMarkdownRenderer

@@ -13,7 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from haloform.plan.model import Action, Change, FieldChange, Plan
+from haloform.diff.fields import FieldChange
+from haloform.plan.model import Action, Change, Plan
 from haloform.render import FORMAT_VERSION, render
 
 from . import plans

@@ -6,7 +6,8 @@ current output; review the diff before committing it.
 
 from __future__ import annotations
 
-from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged
+from haloform.diff.fields import FieldChange
+from haloform.plan.model import Action, Change, Plan, Unmanaged
 from haloform.render import render
 from haloform.render.markdown import BUDGET, MarkdownRenderer
 

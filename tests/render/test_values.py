@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from haloform.plan.model import Action, Change, FieldChange
+from haloform.diff.fields import FieldChange
+from haloform.plan.model import Action, Change
 from haloform.render import values
 
 

@@ -33,7 +33,7 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
-from haloform.cli import targets
+from haloform.cli import tenants
 from haloform.cli.main import cli
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient, RetryPolicy
@@ -88,14 +88,14 @@ def forget_live_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-CLI_CLIENT = (targets.HaloClient, targets._retry_policy)
+CLI_CLIENT = (tenants.HaloClient, tenants._retry_policy)
 """How the CLI builds its client when nothing is patched (see ``fast_network``)."""
 
 
 def real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Undo ``fast_network``: the client exactly as the CLI builds it."""
-    monkeypatch.setattr(targets, "HaloClient", CLI_CLIENT[0])
-    monkeypatch.setattr(targets, "_retry_policy", CLI_CLIENT[1])
+    monkeypatch.setattr(tenants, "HaloClient", CLI_CLIENT[0])
+    monkeypatch.setattr(tenants, "_retry_policy", CLI_CLIENT[1])
 
 
 def fast_network(
@@ -105,12 +105,12 @@ def fast_network(
     picked the tenant (``HALO_URL`` has no haloform.yaml to hold ``timeout_s`` and
     ``retries``); the defaults (30 s, 5 s doubling to 60 s) would take minutes."""
     policy = RetryPolicy(max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002)
-    monkeypatch.setattr(targets, "_retry_policy", lambda environment: policy)
+    monkeypatch.setattr(tenants, "_retry_policy", lambda environment: policy)
 
     def client(*args: Any, **kwargs: Any) -> HaloClient:
         return HaloClient(*args, **{**kwargs, "timeout": timeout_s})
 
-    monkeypatch.setattr(targets, "HaloClient", client)
+    monkeypatch.setattr(tenants, "HaloClient", client)
 
 
 def project_yaml(

@@ -15,7 +15,7 @@ from typing import Any
 
 from haloform.halo import Record
 from haloform.plan.model import Change, resource_key
-from haloform.tenant import parse_managed_ref
+from haloform.resolve.index import parse_managed_ref
 
 
 def guid_key(value: object) -> str:

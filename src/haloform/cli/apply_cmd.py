@@ -29,11 +29,11 @@ from haloform.apply import (
 )
 from haloform.cli.context import common_options, state
 from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
-from haloform.cli.targets import Target, choose, open_client
+from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
-from haloform.project import load_project
 from haloform.render import render
 from haloform.render.report import how_it_ended, render_journal, render_report
 

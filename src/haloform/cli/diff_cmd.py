@@ -11,12 +11,12 @@ import click
 
 from haloform.cli.context import common_options
 from haloform.cli.plan_cmds import CHANGES_PRESENT
-from haloform.cli.targets import Target, choose, open_client
-from haloform.compare import Side, Source, TenantComparison, compare_tenants
+from haloform.cli.tenants import Target, choose, open_client
+from haloform.diff.tenants import Side, Source, TenantComparison, compare_tenants
 from haloform.errors import ConfigError
 from haloform.halo import HaloClient
 from haloform.kinds import KINDS, KindSpec
-from haloform.project import Project, load_project
+from haloform.load.settings import Project, load_project
 from haloform.render import FORMATS, render_comparison
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from haloform.cli.context import common_options
-from haloform.cli.targets import Target, choose, open_client
+from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
-from haloform.export import Export, ExportRequest, FileStatus, export_tenant
+from haloform.export.run import Export, ExportRequest, FileStatus, export_tenant
 from haloform.kinds import KINDS, KindSpec, by_kind
-from haloform.project import Project, load_project
+from haloform.load.settings import Project, load_project
 
 _SHOWN = (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED, FileStatus.DELETED)
 

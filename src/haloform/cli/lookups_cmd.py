@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from haloform.cli.context import common_options
-from haloform.cli.targets import Target, choose, open_client
-from haloform.lookups import LOOKUPS, Directory, fetch_directory
-from haloform.project import load_project
+from haloform.cli.tenants import Target, choose, open_client
+from haloform.fetch.lookups import LOOKUPS, Directory, fetch_directory
+from haloform.load.settings import load_project
 
 
 async def _fetch(kinds: list[str], target: Target) -> Directory:

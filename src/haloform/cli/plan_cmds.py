@@ -12,15 +12,15 @@ import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
 from haloform.cli.context import common_options
-from haloform.cli.targets import Target, choose, open_client
+from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
+from haloform.load.settings import Project, load_project
+from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
 from haloform.plan.model import Plan
-from haloform.project import Project, load_project
 from haloform.render import FORMATS, render
 from haloform.render.report import interrupted_warning
-from haloform.validate import validate_repo
 
 CHANGES_PRESENT = 2
 """``--detailed-exitcode``: 0 no changes, 1 error, 2 changes (Terraform's convention)."""

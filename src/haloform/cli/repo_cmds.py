@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from haloform import schemas
 from haloform.cli.context import common_options
-from haloform.guids import add_guids
 from haloform.kinds import KINDS
-from haloform.project import load_project
-from haloform.validate import summary, validate_repo
+from haloform.load import schemas
+from haloform.load.guids import add_guids
+from haloform.load.settings import load_project
+from haloform.load.validate import summary, validate_repo
 
 REPO_PATH = click.Path(exists=True, path_type=Path)
 

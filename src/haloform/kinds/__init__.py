@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from haloform.kinds.base import KindSpec, Resolver, Resource
 from haloform.kinds.event_rule import EVENT_RULE
+from haloform.kinds.refs import iter_refs
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.kinds.workflow import WORKFLOW
-from haloform.refs import iter_refs
 
 KINDS: tuple[KindSpec, ...] = (WORKFLOW, TICKET_RULE, EVENT_RULE)
 """Every managed kind, referable kinds first."""

@@ -30,8 +30,8 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, t
 from pydantic_core.core_schema import ErrorType
 
 from haloform.errors import ConfigError
-from haloform.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
-from haloform.refs import reference_fields as _reference_fields
+from haloform.kinds.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
+from haloform.kinds.refs import reference_fields as _reference_fields
 
 Resolver = Callable[[Ref], int | str]
 """Turns a reference into what the tenant stores (its id): the planner's, per tenant."""

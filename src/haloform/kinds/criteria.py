@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from haloform.kinds.base import UNORDERED, HaloModel, UnorderedPassthrough
-from haloform.refs import AnyLookupRef
+from haloform.kinds.refs import AnyLookupRef
 
 
 class Criterion(HaloModel):

@@ -19,7 +19,7 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaList
-from haloform.refs import TemplateRef, TenantId, TicketTypeRef
+from haloform.kinds.refs import TemplateRef, TenantId, TicketTypeRef
 
 
 class EventMapping(HaloModel):

@@ -23,8 +23,7 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList
-from haloform.kinds.target import TargetList
-from haloform.refs import (
+from haloform.kinds.refs import (
     AgentRef,
     CategoryRef,
     Guid,
@@ -37,6 +36,7 @@ from haloform.refs import (
     TenantId,
     WorkflowRef,
 )
+from haloform.kinds.target import TargetList
 
 
 class RuleOutcome(HaloModel):

@@ -21,10 +21,10 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
+from haloform.kinds.refs import OutcomeRef, TemplateRef, TenantId, TicketTypeRef, WorkflowRef
 from haloform.kinds.target import TargetList
 from haloform.kinds.ticket_rule import StepRule
 from haloform.kinds.workflow_checks import check_workflow
-from haloform.refs import OutcomeRef, TemplateRef, TenantId, TicketTypeRef, WorkflowRef
 
 
 class Action(HaloModel):

@@ -12,20 +12,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from haloform.config import Declared, Repo, Tombstone
+from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
+from haloform.fetch.reader import (
+    LiveKind,
+    LiveState,
+    Reader,
+    lacks,
+    read_details,
+    read_state,
+    record_id,
+)
 from haloform.kinds import KindSpec, by_ref_key, dependencies
-from haloform.located import did_you_mean
-from haloform.plan.diff import diff
+from haloform.load.located import did_you_mean
+from haloform.load.repo import Declared, Repo, Tombstone
+from haloform.load.settings import PruneScope
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import break_cycles
-from haloform.plan.model import Action, Change, FieldChange, Plan, Unmanaged, resource_key
+from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import update_payload
-from haloform.portable import is_empty, to_portable
-from haloform.project import PruneScope
-from haloform.resolve import Resolved, resolve_all, tenant_index, with_tenant_names
-from haloform.state import LiveKind, LiveState, Reader, lacks, read_details, read_state, record_id
-from haloform.tenant import TenantIndex, parse_managed_ref
+from haloform.resolve.index import TenantIndex, parse_managed_ref
+from haloform.resolve.portable import is_empty, to_portable
+from haloform.resolve.references import Resolved, resolve_all, tenant_index, with_tenant_names
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from haloform.kinds import KindSpec
-from haloform.portable import fingerprint
-from haloform.tenant import TenantIndex
+from haloform.resolve.index import TenantIndex
+from haloform.resolve.portable import fingerprint
 
 Basis = Literal["row", "detail"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
+from haloform.fetch.reader import LiveKind, Reader, read_kind, read_one
 from haloform.kinds import KindSpec
 from haloform.plan.fingerprints import basis_of, stamp
 from haloform.plan.model import Action, Change, Plan
-from haloform.state import LiveKind, Reader, read_kind, read_one
 
 
 async def moved_since(client: Reader, plan: Plan) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
 
@@ -37,16 +38,6 @@ ACTION_ORDER = {Action.CREATE: 0, Action.UPDATE: 1, Action.DELETE: 2}
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FieldChange(_Frozen):
-    """One changed value, in the file's portable terms (names, not tenant ids)."""
-
-    path: str
-    """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
-    (see ``plan.diff`` for the whole syntax)."""
-    before: Any = None
-    after: Any = None
 
 
 class Change(_Frozen):

@@ -13,8 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from haloform.fetch.reader import record_id
 from haloform.kinds import KindSpec
-from haloform.state import record_id
 
 CHILD_IDS = ("id", "fdid")
 """Where Halo puts a child's own database key (``fdid`` for steps, ``id`` elsewhere)."""

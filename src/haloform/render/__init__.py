@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from haloform.compare import TenantComparison
+from haloform.diff.tenants import TenantComparison
 from haloform.plan.model import Plan
 from haloform.render.compare_json import ComparisonJsonRenderer
 from haloform.render.compare_markdown import ComparisonMarkdownRenderer

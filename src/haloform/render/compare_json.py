@@ -25,7 +25,7 @@ Resources are matched by guid; lists are sorted by kind, then name (case-insensi
 then guid. ``a``/``b`` of a field are JSON values in a config file's portable terms
 (references by name, never tenant ids); ``null`` means that tenant does not set the
 field. Paths use the plan's syntax (``steps[2].name``, ``criteria[+]`` for an unordered
-item only B holds, ``criteria[-]`` for one only A holds; see ``haloform.plan.diff``).
+item only B holds, ``criteria[-]`` for one only A holds; see ``haloform.diff.fields``).
 Keys inside values are sorted, everything else keeps the order above: the same
 comparison always gives the same bytes.
 """
@@ -36,7 +36,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from haloform.compare import Difference, Presence, Side, TenantComparison
+from haloform.diff.tenants import Difference, Presence, Side, TenantComparison
 from haloform.render.json import stable
 
 FORMAT_VERSION = 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from haloform.compare import Difference, Presence, TenantComparison
+from haloform.diff.tenants import Difference, Presence, TenantComparison
 from haloform.render import comparison as wording
 from haloform.render.markdown import BUDGET, Section, allocate, details_block, escape
 

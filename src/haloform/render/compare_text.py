@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from haloform.compare import Difference, Presence, TenantComparison
+from haloform.diff.tenants import Difference, Presence, TenantComparison
 from haloform.render import comparison as wording
 from haloform.render import values
 from haloform.render.text import NOTE_STYLE, print_blocks

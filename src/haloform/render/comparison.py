@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from haloform.compare import Difference, Presence, TenantComparison
-from haloform.plan.model import FieldChange
+from haloform.diff.fields import FieldChange
+from haloform.diff.tenants import Difference, Presence, TenantComparison
 from haloform.render import values
 
 ABSENT = "(absent)"

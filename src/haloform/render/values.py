@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from haloform.plan.model import Action, Change, FieldChange, Plan
+from haloform.diff.fields import FieldChange
+from haloform.plan.model import Action, Change, Plan
 
 CREATE_FIELD_LIMIT = 12
 """A create lists at most this many fields: enough to recognise it, not its payload."""

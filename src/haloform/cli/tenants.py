@@ -1,0 +1,189 @@
+"""Which tenant a command talks to, and the client for it.
+
+Without ``--env``: ``HALO_URL`` (the convention cloud CLIs follow) when set, else the
+project's default environment, else the embedded emulator. The core never imports the
+emulator, so the embedded tenant is wired here: the CLI builds the emulator, mounts it
+as the client's transport, and hands the core an ordinary ``HaloClient``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from haloform.cli.context import state
+from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
+from haloform.emulator.seed import SeedError
+from haloform.errors import AuthError, ConfigError
+from haloform.halo import Credentials, HaloClient, RateLimiter, RequestRecord, RetryPolicy
+from haloform.load.settings import STATE_DIR, Environment, Project, project_root
+
+EMBEDDED_URL = "http://127.0.0.1"
+"""The embedded tenant answers in-process; a loopback URL keeps plain http allowed."""
+FROM_ENV = "HALO_URL"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved tenant: its environment name, a label plans carry, how to reach it."""
+
+    name: str
+    label: str
+    environment: Environment
+    state_dir: Path
+    """Where the embedded emulator keeps its tenants (``.haloform/`` beside the repo)."""
+
+
+def wants_live_tenant(environ: Mapping[str, str]) -> bool:
+    """True when the conventional ``HALO_URL`` (or halocli's ``HALO_TENANT_URL``) is set."""
+    return any(environ.get(name, "").strip() for name in ("HALO_URL", "HALO_TENANT_URL"))
+
+
+def choose(project: Project, env_name: str | None, root: Path) -> Target:
+    """The tenant for ``--env`` (or its absence), see the module docstring."""
+    state_dir = project_root(root) / STATE_DIR
+    from_env = env_name == FROM_ENV and FROM_ENV not in project.environments
+    if from_env or (env_name is None and wants_live_tenant(os.environ)):
+        # ``FROM_ENV`` by name: a plan saved from HALO_URL names it as its environment.
+        url = Credentials.from_env().url
+        return Target(FROM_ENV, url, Environment(url=url), state_dir)
+    name, environment = project.environment(env_name)
+    label = environment.url or f"embedded:{name}"
+    return Target(name, label, environment, state_dir)
+
+
+def _echo_request(record: RequestRecord) -> None:
+    click.echo(f"  {record}", err=True)
+
+
+def _credentials(target: Target) -> Credentials:
+    if target.name == FROM_ENV:
+        return Credentials.from_env()
+    env = target.environment
+    missing = [v for v in (env.client_id_env, env.client_secret_env) if not os.environ.get(v)]
+    if missing:
+        raise ConfigError(
+            f"environment {target.name!r} ({env.url}) needs its credentials in "
+            f"{' and '.join(missing)}"
+        )
+    values = {
+        "url": env.url or "",
+        "client_id": os.environ[env.client_id_env],
+        "client_secret": os.environ[env.client_secret_env],
+        "tenant": env.tenant,
+        "auth_url": env.auth_url,
+        "scope": env.scope,
+    }
+    labels = {  # what a refused value is called in the error: where the admin fixes it
+        "url": f"environment {target.name!r}: url",
+        "auth_url": f"environment {target.name!r}: auth_url",
+        "client_id": env.client_id_env,
+        "client_secret": env.client_secret_env,
+    }
+    return Credentials.model_validate(values, context={"labels": labels})
+
+
+@asynccontextmanager
+async def open_client(target: Target) -> AsyncIterator[HaloClient]:
+    """A client for ``target``; for the embedded emulator, the emulator comes with it."""
+    hook = _echo_request if state().verbose >= 2 else None
+    limit = RateLimiter(
+        target.environment.rate_limit.requests, target.environment.rate_limit.window_s
+    )
+    if not target.environment.emulator:
+        async with HaloClient(
+            _credentials(target),
+            on_request=hook,
+            rate_limit=limit,
+            verify=_verify(target),
+            timeout=target.environment.timeout_s,
+            retry=_retry_policy(target.environment),
+        ) as client:
+            try:
+                yield client
+            except AuthError as error:
+                raise _with_origin(error, target) from error
+        _report(client)
+        return
+    target.state_dir.mkdir(parents=True, exist_ok=True)
+    emu = _embedded(target)
+    try:
+        async with HaloClient(
+            embedded_credentials(emu),
+            transport=emulator_transport(emu),
+            on_request=hook,
+            rate_limit=limit,
+        ) as client:
+            yield client
+        _report(client)
+    finally:
+        emu.close()
+
+
+def _verify(target: Target) -> bool | str:
+    """TLS verification is always on; ``ca_bundle`` adds a private CA (relative paths
+    are read from beside haloform.yaml, like every other path in it)."""
+    bundle = target.environment.ca_bundle
+    return str(target.state_dir.parent / bundle) if bundle else True
+
+
+def _retry_policy(environment: Environment) -> RetryPolicy:
+    retries = environment.retries
+    return RetryPolicy(
+        max_retries=retries.max_retries,
+        base_delay_s=retries.base_delay_s,
+        max_delay_s=retries.max_delay_s,
+    )
+
+
+def embedded_credentials(emu: Emulator) -> Credentials:
+    """What a client presents to an in-process emulator (its own configured credentials,
+    at a loopback URL so plain http stays allowed)."""
+    return Credentials(
+        url=EMBEDDED_URL,
+        client_id=emu.config.client_id,
+        client_secret=emu.config.client_secret,
+        tenant=emu.config.tenant,
+    )
+
+
+def _with_origin(error: AuthError, target: Target) -> AuthError:
+    """``error`` naming the tenant and the variables its credentials came from (never
+    their values), so the admin knows which secret to check."""
+    if target.name == FROM_ENV:
+        origin = f"{target.label}, credentials from HALO_CLIENT_ID and HALO_CLIENT_SECRET"
+    else:
+        env = target.environment
+        origin = (
+            f"environment {target.name!r} at {env.url}, credentials from "
+            f"{env.client_id_env} and {env.client_secret_env}"
+        )
+    message = f"{error.args[0] if error.args else error} [{origin}]"
+    return AuthError(message, method=error.method, path=error.path, status=error.status)
+
+
+def _embedded(target: Target) -> Emulator:
+    """The environment's emulated tenant, created (and seeded) on first use."""
+    seed = target.environment.seed
+    seed_path = target.state_dir.parent / seed if seed else None
+    if seed_path is not None and not seed_path.is_file():
+        raise ConfigError(f"environment {target.name!r}: seed file {seed_path} not found")
+    config = EmulatorConfig(
+        db_path=str(target.state_dir / f"{target.name}.db"),
+        seed_path=str(seed_path) if seed_path else None,
+        id_offset=target.environment.id_offset,
+    )
+    try:
+        return Emulator(config)
+    except SeedError as error:
+        raise ConfigError(f"environment {target.name!r}: {error}") from None
+
+
+def _report(client: HaloClient) -> None:
+    if state().verbose:
+        click.echo(f"haloform {client.stats.summary()}", err=True)

@@ -1,0 +1,1 @@
+"""What every stage shares and owns nothing of the flow: ids, paths, canonical JSON."""

@@ -1,0 +1,1 @@
+"""Comparing in the files' terms: a resource's field changes, one tenant against another."""

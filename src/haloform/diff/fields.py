@@ -1,0 +1,250 @@
+"""Field-level changes between a desired and a live resource, both in portable terms.
+
+Both sides come from ``portable.to_portable``; the diff adds the rules that make a
+plan right after an apply empty:
+
+- **Only what the file says is managed.** A field the desired side leaves out is never
+  compared, at any depth: Halo fills in defaults and fields haloform does not know,
+  and none of them may show as a change. The exception is the kind's top-level
+  ``defaults``: a file without ``active`` means ``active: true``, so when the desired
+  side omits a defaulted field, the live value is compared with the default (and a
+  live record that omits it holds the default too).
+- **Absent equals empty** (None, ``""``, ``[]``, ``{}``): Halo leaves empty fields out.
+- **Numbers compare by value** (``240 == 240.0``), booleans only with booleans, strings
+  exactly.
+- **Keyed lists** (``KindSpec.keyed_lists``: steps by ``step_id``, actions by outcome and
+  end step, rules and targets by name...) match items by key; a matched pair is
+  diffed field by field under the same rules; a desired item with no live match is
+  added, and a live item no desired item matches is removed (the file declares the
+  whole list). Items without a key are matched like an unordered list.
+- **Unordered lists** (``KindSpec.unordered_lists``: criteria, restrictions...) are
+  multisets: a desired item matches a live item when diffing the two finds nothing
+  (so the live item may carry more fields). The pairing is a maximum matching, so a
+  loose item never steals the live item a stricter one needs. An item that changed
+  shows as one removed and one added: there is no identity to say it is the same.
+- **Other lists** are compared position by position.
+
+**Symmetric mode** (``symmetric=True``, for one tenant against another): neither side
+is "the file", so a field set on either side is compared, at every depth, and a list
+item matches another only when they agree on every field either sets.
+
+Paths read like the file: ``note``, ``steps[2].name`` (a keyed item is named by its
+key's value), ``steps[2].actions[Resolve->4].time_limit_mins`` (a key of several fields
+joins their values with ``->``; a reference shows its name), ``criteria[+]`` and
+``criteria[-]`` (an unordered item added or removed; ``after``/``before`` hold it),
+``output_variables[0]`` (by position). An added or removed keyed item has ``before`` or
+``after`` None. Changes come sorted by path (numbers in numeric order), then by value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from haloform.kinds import KindSpec
+from haloform.resolve.portable import is_empty
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+class FieldChange(BaseModel):
+    """One changed value, in the file's portable terms (names, not tenant ids)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
+    (see this module's docstring for the whole syntax)."""
+    before: Any = None
+    after: Any = None
+
+
+def diff(
+    spec: KindSpec,
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    *,
+    symmetric: bool = False,
+) -> tuple[FieldChange, ...]:
+    """What applying ``desired`` would change in ``live`` (both portable dicts).
+
+    ``symmetric`` also compares fields only ``live`` sets (``after`` None for those):
+    for two tenants, where neither record is the authority on what is managed.
+    """
+    walk = _Walk(
+        keyed=spec.keyed_lists,
+        unordered=spec.unordered_lists,
+        objects=frozenset(spec.server_owned),
+        symmetric=symmetric,
+    )
+    want = {**spec.defaults, **desired}
+    have = {**spec.defaults, **live}
+    return tuple(sorted(walk.object(want, have, "", ""), key=_order))
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """The desired value and the live one side by side, by path pattern (``steps[]``)."""
+
+    keyed: Mapping[str, tuple[str, ...]]
+    unordered: frozenset[str]
+    objects: frozenset[str]
+    """Patterns of modelled objects (``""``, ``steps[]``...): diffed field by field;
+    any other mapping (a reference, a passthrough item) is one value."""
+    symmetric: bool = False
+    """Also walk the fields only ``have`` sets (see the module docstring)."""
+
+    def object(
+        self, want: Mapping[str, Any], have: Mapping[str, Any], pattern: str, path: str
+    ) -> Iterator[FieldChange]:
+        for name, value in want.items():
+            yield from self.value(value, have.get(name), _join(pattern, name), _join(path, name))
+        if not self.symmetric:
+            return
+        for name, value in have.items():
+            if name not in want:
+                # A list only one side has is compared item by item, as an added list is.
+                absent: list[Any] | None = [] if isinstance(value, list) else None
+                yield from self.value(absent, value, _join(pattern, name), _join(path, name))
+
+    def value(self, want: Any, have: Any, pattern: str, path: str) -> Iterator[FieldChange]:
+        if isinstance(want, list) and (isinstance(have, list) or is_empty(have)):
+            yield from self.list(want, have or [], pattern, path)
+        elif isinstance(want, Mapping) and isinstance(have, Mapping) and pattern in self.objects:
+            yield from self.object(want, have, pattern, path)
+        elif not self.same(want, have, pattern):
+            yield FieldChange(path=path, before=have, after=want)
+
+    def same(self, want: Any, have: Any, pattern: str) -> bool:
+        """Whether ``have`` holds what ``want`` says (a value diffed as one)."""
+        if isinstance(want, Mapping) and isinstance(have, Mapping):
+            return not any(self.object(want, have, pattern, ""))
+        if isinstance(want, list) and isinstance(have, list):
+            return not any(self.list(want, have, pattern, ""))
+        if is_empty(want) or is_empty(have):
+            return is_empty(want) and is_empty(have)
+        if isinstance(want, bool) or isinstance(have, bool):
+            return isinstance(want, bool) and isinstance(have, bool) and want == have
+        return bool(want == have)
+
+    def list(
+        self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
+    ) -> Iterator[FieldChange]:
+        if pattern in self.keyed:
+            yield from self.keyed_items(want, have, pattern, path)
+        elif pattern in self.unordered:
+            yield from self.multiset(want, have, pattern, path)
+        else:
+            yield from self.positions(want, have, pattern, path)
+
+    def keyed_items(
+        self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
+    ) -> Iterator[FieldChange]:
+        keys = self.keyed[pattern]
+        live: dict[str, list[Mapping[str, Any]]] = {}
+        for item in have:
+            if (identity := _identity(item, keys)) is not None:
+                live.setdefault(identity, []).append(item)
+        for item in want:
+            identity = _identity(item, keys)
+            if identity is None:
+                continue
+            label = f"{path}[{_label(item, keys)}]"
+            match = live[identity].pop(0) if live.get(identity) else None
+            if match is None:
+                yield FieldChange(path=label, before=None, after=item)
+            else:
+                yield from self.object(item, match, f"{pattern}[]", label)
+        for items in live.values():
+            for item in items:
+                yield FieldChange(path=f"{path}[{_label(item, keys)}]", before=item, after=None)
+        keyless_want = [item for item in want if _identity(item, keys) is None]
+        keyless_have = [item for item in have if _identity(item, keys) is None]
+        yield from self.multiset(keyless_want, keyless_have, pattern, path)
+
+    def multiset(
+        self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
+    ) -> Iterator[FieldChange]:
+        item = f"{pattern}[]"
+        fits = [[j for j, h in enumerate(have) if self.same(w, h, item)] for w in want]
+        pairs = _maximum_matching(fits)
+        for i, value in enumerate(want):
+            if i not in pairs:
+                yield FieldChange(path=f"{path}[+]", before=None, after=value)
+        taken = set(pairs.values())
+        for j, value in enumerate(have):
+            if j not in taken:
+                yield FieldChange(path=f"{path}[-]", before=value, after=None)
+
+    def positions(
+        self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
+    ) -> Iterator[FieldChange]:
+        for i, value in enumerate(want):
+            label = f"{path}[{i}]"
+            if i < len(have):
+                yield from self.value(value, have[i], f"{pattern}[]", label)
+            else:
+                yield FieldChange(path=label, before=None, after=value)
+        for i in range(len(want), len(have)):
+            yield FieldChange(path=f"{path}[{i}]", before=have[i], after=None)
+
+
+def _maximum_matching(fits: Sequence[Sequence[int]]) -> dict[int, int]:
+    """Desired index -> live index, pairing as many as possible (augmenting paths):
+    a first-come pairing could give a loose item the only live item a stricter one fits."""
+    owner: dict[int, int] = {}
+
+    def claim(i: int, seen: set[int]) -> bool:
+        for j in fits[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or claim(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(fits)):
+        claim(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+def _identity(item: Any, keys: tuple[str, ...]) -> str | None:
+    """A hashable spelling of an item's key; None when it has none to match by."""
+    if not isinstance(item, Mapping):
+        return None
+    values = [item.get(key) for key in keys]
+    if all(is_empty(value) for value in values):
+        return None
+    return json.dumps(values, sort_keys=True, default=str)
+
+
+def _label(item: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    return "->".join(_shown(item.get(key)) for key in keys)
+
+
+def _shown(value: Any) -> str:
+    """A key value as a reader knows it: a reference by its name (or guid)."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        (inner,) = value.values()
+        return _shown(inner.get("guid") if isinstance(inner, Mapping) else inner)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "?" if value is None else str(value)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:
+    # Removals before additions, as a reader of a diff expects (`[-]` sorts after `[+]`).
+    parts = _DIGITS.split(change.path.replace("[-]", "[*]"))
+    natural = tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+    values = json.dumps([change.before, change.after], sort_keys=True, default=str)
+    return natural, values

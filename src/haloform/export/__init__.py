@@ -1,0 +1,1 @@
+"""A live tenant written out as portable YAML, merged into existing files by guid."""

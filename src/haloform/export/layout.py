@@ -1,0 +1,289 @@
+"""Export's YAML layout: a resource written the same way every time, and what a
+value means whichever way a person spelled it.
+
+- **Stable order** (``sort_lists``). Halo answers children in whatever order its
+  database returns them, and two tenants rarely agree. Keyed lists (steps by
+  ``step_id``, stages by ``sequence``, actions by outcome and end step...) are sorted by
+  their key, unordered lists (criteria, mappings...) by each item's canonical JSON;
+  other lists keep Halo's order, which means something (it is what the API stores).
+- **Readable new text** (``to_node``). Block style, except references
+  (``{workflow: Incident}``) and list items short enough to read on one line
+  (``- {sequence: 1, name: Triage, outcome_step: 1}``), as the examples are written.
+  Multi-line strings are literal blocks.
+- **Meaning** (``Meaning``). Two spellings of one value compare equal: quoting,
+  ``240.0`` and ``240``, a ``${var}`` that expands to the value, a reference by guid or
+  by name, a lookup name in another letter case, a keyed or unordered list in another
+  order. Export leaves such a value as the person wrote it.
+- **Portability** (``unportable``). Where an exported document still holds a value
+  another tenant would read differently: an id the tenant has no name for (kept as a
+  number), or a lookup name several of its rows share.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from haloform.kinds import KindSpec, by_ref_key
+from haloform.kinds.criteria import criterion_lookup
+from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
+from haloform.load.documents import expand
+from haloform.load.yamlio import PathItem
+from haloform.resolve.index import TenantIndex
+from haloform.resolve.portable import is_empty
+
+FLOW_WIDTH = 88
+"""A list item shorter than this (roughly, as written) goes on one line."""
+
+
+def join(pattern: str, name: str) -> str:
+    return f"{pattern}.{name}" if pattern else name
+
+
+# --- stable order --------------------------------------------------------------------
+
+
+def sort_lists(
+    value: Any,
+    keyed: Mapping[str, tuple[str, ...]],
+    unordered: Collection[str],
+    pattern: str = "",
+) -> Any:
+    """``value`` (portable, plain) with its keyed and unordered lists sorted, deepest
+    first, so an item's canonical form does not depend on its children's order."""
+    if isinstance(value, Mapping):
+        return {
+            key: sort_lists(item, keyed, unordered, join(pattern, str(key)))
+            for key, item in value.items()
+        }
+    if not isinstance(value, list):
+        return value
+    items = [sort_lists(item, keyed, unordered, f"{pattern}[]") for item in value]
+    if pattern in keyed:
+        fields = keyed[pattern]
+        items.sort(key=lambda item: (_key_order(item, fields), canonical_json(item)))
+    elif pattern in unordered:
+        items.sort(key=canonical_json)
+    return items
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _key_order(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """Numbers in numeric order, then text (case-insensitively), then anything else;
+    an item without its key sorts last."""
+    values = [item.get(name) if isinstance(item, Mapping) else None for name in fields]
+    if all(is_empty(value) for value in values):
+        return (1,)
+    return (0, *(_sortable(value) for value in values))
+
+
+def _sortable(value: Any) -> tuple[int, float, str]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, float(value), "")
+    if isinstance(value, str):
+        return (1, 0.0, value.casefold() + "\0" + value)
+    if is_empty(value):
+        return (3, 0.0, "")
+    return (2, 0.0, canonical_json(value))
+
+
+# --- new text ------------------------------------------------------------------------
+
+
+def to_node(value: Any, *, item: bool = False) -> Any:
+    """A plain value as ruamel nodes in export's style (see the module docstring)."""
+    if isinstance(value, Mapping):
+        node = CommentedMap((key, to_node(inner)) for key, inner in value.items())
+        if is_reference(value) or (item and _fits_one_line(value.values(), value.keys())):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq(to_node(inner, item=True) for inner in value)
+        if not any(isinstance(inner, Mapping) for inner in value) and _fits_one_line(value, ()):
+            seq.fa.set_flow_style()  # scalars only: ruamel drops a mapping's braces in [...]
+        return seq
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return value
+
+
+def is_reference(value: Mapping[Any, Any]) -> bool:
+    """``{workflow: Incident}``, ``{workflow: {guid: ...}}``, ``{agent: Alice}``."""
+    if len(value) != 1:
+        return False
+    ((word, inner),) = value.items()
+    if word not in REFS:
+        return False
+    return isinstance(inner, str) or (isinstance(inner, Mapping) and set(inner) == {"guid"})
+
+
+def _fits_one_line(values: Collection[Any], keys: Collection[Any]) -> bool:
+    width = sum(len(str(key)) + 2 for key in keys)
+    for value in values:
+        if isinstance(value, Mapping) and is_reference(value):
+            value = next(iter(value.values()))
+            width += 4
+        if isinstance(value, Mapping | list):
+            return False
+        text = str(value)
+        if "\n" in text:
+            return False
+        width += len(text) + 2
+    return bool(values) and width <= FLOW_WIDTH
+
+
+# --- what a value means ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """Tells two spellings of one value apart from two values.
+
+    ``managed_name`` maps (kind, guid) to the name a reference by name would use, so
+    ``{workflow: {guid: ...}}`` means the same as ``{workflow: Incident}``;
+    ``variables`` expand ``${var}`` as the environment being exported would.
+    """
+
+    keyed: Mapping[str, tuple[str, ...]]
+    unordered: Collection[str]
+    managed_name: Callable[[str, str], str | None]
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+    def same(self, old: Any, new: Any, pattern: str) -> bool:
+        return canonical_json(self.canonical(old, pattern)) == canonical_json(
+            self.canonical(new, pattern)
+        )
+
+    def canonical(self, value: Any, pattern: str) -> Any:
+        if isinstance(value, Mapping):
+            reference = self._reference(value)
+            if reference is not None:
+                return reference
+            found = {
+                str(key): self.canonical(inner, join(pattern, str(key)))
+                for key, inner in value.items()
+            }
+            return {key: inner for key, inner in found.items() if not is_empty(inner)}
+        if isinstance(value, list):
+            items = [self.canonical(inner, f"{pattern}[]") for inner in value]
+            if pattern in self.keyed or pattern in self.unordered:
+                items.sort(key=canonical_json)
+            return items
+        return self._scalar(value, pattern)
+
+    def _scalar(self, value: Any, pattern: str) -> Any:
+        if isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else float(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            text = str(value)
+            if "${" in text and self.variables:
+                expanded, problems = expand(text, self.variables)
+                text = text if problems else expanded
+            return text.casefold() if pattern.rpartition(".")[2] == "guid" else text
+        return value
+
+    def _reference(self, value: Mapping[Any, Any]) -> Any:
+        if not is_reference(value):
+            return None
+        ((word, inner),) = value.items()
+        managed = by_ref_key(str(word))
+        if isinstance(inner, Mapping):
+            guid = canonical_guid(str(inner["guid"]))
+            name = self.managed_name(managed.kind, guid) if managed else None
+            if name is None:
+                return {str(word): {"guid": guid}}
+            inner = name
+        return {str(word): {"name": str(inner).casefold()}}
+
+
+def canonical_guid(text: object) -> str:
+    """A guid as files and indexes match it (case and braces mean nothing)."""
+    try:
+        return str(uuid.UUID(str(text)))
+    except ValueError:
+        return str(text).casefold()
+
+
+# --- what is not portable ---------------------------------------------------------
+
+
+def unportable(
+    spec: KindSpec, data: Mapping[str, Any], index: TenantIndex, tenant: str
+) -> Iterator[tuple[tuple[PathItem, ...], str]]:
+    """Where a document holds a value that will not mean the same in another tenant
+    (an id ``tenant`` has no name for, a name several of its rows share), and why."""
+    references = {ref.path: ref for ref in spec.references}
+    return _Portability(references, index, tenant).walk(data, "", ())
+
+
+@dataclass(frozen=True)
+class _Portability:
+    references: Mapping[str, RefField]
+    index: TenantIndex
+    tenant: str
+
+    def walk(
+        self, node: Any, pattern: str, at: tuple[PathItem, ...]
+    ) -> Iterator[tuple[tuple[PathItem, ...], str]]:
+        if isinstance(node, list):
+            for position, item in enumerate(node):
+                yield from self.walk(item, f"{pattern}[]", (*at, position))
+            return
+        if not isinstance(node, Mapping):
+            return
+        for key, value in node.items():
+            path = f"{pattern}.{key}" if pattern else str(key)
+            ref = self.references.get(path)
+            if ref is None:
+                yield from self.walk(value, path, (*at, key))
+                continue
+            values: list[tuple[int | None, Any]] = (
+                list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            )
+            for slot, item in values:
+                spot = (*at, key) if slot is None else (*at, key, slot)
+                message = self.problem(ref, item, node)
+                if message is not None:
+                    yield spot, message
+
+    def problem(self, ref: RefField, value: Any, record: Mapping[str, Any]) -> str | None:
+        tenant = self.tenant
+        if isinstance(value, int) and not isinstance(value, bool):
+            target = ref.targets[0] if len(ref.targets) == 1 else criterion_lookup(record)
+            if target is None or target not in ref.targets:
+                return None
+            return (
+                f"{target} id {value}: {tenant} has no name for it, so it stays a number, "
+                "which is not portable"
+            )
+        if isinstance(value, Mapping) and is_reference(value):
+            ((word, name),) = value.items()
+            if word in LOOKUP_REFS and isinstance(name, str):
+                count = len(self.index.lookup(str(word), name))
+                if count > 1:
+                    return f"{count} {word}s are named {name!r} in {tenant}: rename one in Halo"
+        return None
+
+
+def shown_path(at: tuple[PathItem, ...]) -> str:
+    """``("steps", 1, "new_flow_id")`` -> ``steps[1].new_flow_id``, as diagnostics show it."""
+    text = ""
+    for item in at:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
+    return text

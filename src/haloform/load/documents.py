@@ -1,0 +1,238 @@
+"""A config tree as raw documents: which file, which line, which kind, what body.
+
+Loading only reads and checks what every resource shares (YAML, ``kind:``,
+``${var}`` references); each kind's model checks the rest. Every problem in every
+file is collected, because an admin fixing a pull request wants the whole list.
+
+Variables: ``${name}`` in a string value is replaced by the variable's text, alone
+(``${tenant_name}``) or inside a string (``Alerts for ${tenant_name}``); ``$${``
+writes a literal ``${``. ``${env:NAME}`` is not a variable but a secret the applier
+fills in at POST time, so it is left exactly as written. Keys are never substituted,
+so a variable cannot invent or hide a field.
+
+A substituted value is always a string, even when the whole value is one reference
+to a number-like variable: YAML typing happens once, when the file is parsed, and a
+variable must not turn ``${x}`` into an integer in one environment and text in
+another. The models are strict, so a variable cannot fill an integer field; numbers
+that differ between tenants are ids, which references replace.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from haloform.diagnostics import Diagnostics, Location
+from haloform.load.located import describe_value, did_you_mean
+from haloform.load.yamlio import PathItem, YamlDocument, YamlFile, location, read_yaml
+
+SUFFIXES = (".yaml", ".yml")
+PROJECT_FILES = frozenset({"haloform.yaml", "haloform.yml"})
+"""The project file at the root is settings, not resources."""
+SKIPPED_ROOT_DIRS = frozenset({"schemas"})
+"""Generated JSON Schemas sit next to the resources; they are not resources."""
+
+SECRET_PREFIX = "env:"
+"""``${env:NAME}``: a secret from the environment where haloform runs, not a variable."""
+
+_REFERENCE = re.compile(r"\$\$\{|\$\{(?P<name>[^}]*)(?P<close>\}?)")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One resource as written, before its kind's model has looked at it."""
+
+    file: str
+    index: int
+    """0-based position among the file's ``---`` documents."""
+    line: int
+    """1-based line where the document's content starts."""
+    kind: str
+    body: CommentedMap
+    """The whole mapping, ``kind`` included, variables substituted, positions kept."""
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+
+@dataclass
+class LoadResult:
+    """The documents that could be read, and every problem met on the way."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+def config_files(root: Path) -> list[Path]:
+    """The YAML files under ``root`` that hold resources, in a stable order.
+
+    Hidden directories (``.git``, ``.haloform``, ``.venv``) and hidden files are
+    skipped, and so are the project file and ``schemas/`` at the root. Symlinked
+    directories are not followed, so a link loop cannot trap the walk.
+    """
+    found: list[Path] = []
+    for directory, dirs, files in os.walk(root):
+        at_root = Path(directory) == root
+        dirs[:] = [d for d in dirs if not _skipped_dir(d, at_root=at_root)]
+        found.extend(
+            Path(directory, name)
+            for name in files
+            if name.endswith(SUFFIXES)
+            and not name.startswith(".")
+            and not (at_root and name in PROJECT_FILES)
+        )
+    return sorted(path for path in found if path.is_file())
+
+
+def _skipped_dir(name: str, *, at_root: bool) -> bool:
+    return name.startswith(".") or (at_root and name in SKIPPED_ROOT_DIRS)
+
+
+def load_tree(
+    root: Path,
+    variables: Mapping[str, str] | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+) -> LoadResult:
+    """Load every config file under ``root`` (or ``root`` itself when it is a file).
+
+    ``kinds`` are the kind names the caller can handle (``None`` accepts any);
+    ``variables`` of ``None`` leaves ``${...}`` as written, while a mapping, even an
+    empty one, makes every reference to an undefined variable an error.
+    """
+    if root.is_file():
+        return load_file(root, variables, kinds=kinds)
+    result = LoadResult()
+    if not root.is_dir():
+        result.diagnostics.error("no such directory", Location(str(root)))
+        return result
+    for path in config_files(root):
+        _load_into(result, read_yaml(path), variables, kinds)
+    return result
+
+
+def load_file(
+    path: Path,
+    variables: Mapping[str, str] | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+    file: str | None = None,
+) -> LoadResult:
+    """Load one file; ``file`` is how messages name it (default: the path as given)."""
+    result = LoadResult()
+    _load_into(result, read_yaml(path, file), variables, kinds)
+    return result
+
+
+def _load_into(
+    result: LoadResult,
+    parsed: YamlFile,
+    variables: Mapping[str, str] | None,
+    kinds: Collection[str] | None,
+) -> None:
+    result.diagnostics.extend(parsed.diagnostics)
+    loader = _DocumentLoader(parsed.file, variables, kinds, result.diagnostics)
+    documents = [doc for doc in parsed.documents if doc.data is not None]
+    if not documents and not parsed.diagnostics:
+        result.diagnostics.warning(
+            "the file holds no resource (it is empty)", Location(parsed.file)
+        )
+    for document in documents:
+        raw = loader.load(document)
+        if raw is not None:
+            result.documents.append(raw)
+
+
+@dataclass(frozen=True)
+class _DocumentLoader:
+    """Checks shared by every document of one file, reporting into one collection."""
+
+    file: str
+    variables: Mapping[str, str] | None
+    kinds: Collection[str] | None
+    diagnostics: Diagnostics
+
+    def load(self, document: YamlDocument) -> RawDocument | None:
+        body = document.data
+        if not isinstance(body, CommentedMap):
+            self.diagnostics.error(
+                "a document must be a mapping of fields starting with 'kind:', "
+                f"got {describe_value(body)}",
+                Location(self.file, document.line),
+            )
+            return None
+        kind = self._kind(body)
+        if self.variables is not None:
+            self._substitute(self.variables, body, body, ())
+        if kind is None:
+            return None
+        return RawDocument(self.file, document.index, document.line, kind, body)
+
+    def _kind(self, body: CommentedMap) -> str | None:
+        expected = f"one of {', '.join(sorted(self.kinds))}" if self.kinds else "a resource kind"
+        if "kind" not in body:
+            self.diagnostics.error(f"missing 'kind:' ({expected})", location(self.file, body, ()))
+            return None
+        kind = body["kind"]
+        where = location(self.file, body, ["kind"])
+        if not isinstance(kind, str) or not kind:
+            self.diagnostics.error(
+                f"'kind' must be {expected}, got {describe_value(kind)}", where, "kind"
+            )
+            return None
+        if self.kinds is not None and kind not in self.kinds:
+            hint = did_you_mean(kind, self.kinds) or f"; expected {expected}"
+            self.diagnostics.error(f"unknown kind {kind!r}{hint}", where, "kind")
+            return None
+        return str(kind)
+
+    def _substitute(
+        self,
+        variables: Mapping[str, str],
+        root: CommentedMap,
+        node: CommentedMap | CommentedSeq,
+        path: tuple[PathItem, ...],
+    ) -> None:
+        """Replace references in every string value below ``node``, in place."""
+        items: Any = node.items() if isinstance(node, CommentedMap) else enumerate(node)
+        for key, value in list(items):
+            if isinstance(value, (CommentedMap, CommentedSeq)):
+                self._substitute(variables, root, value, (*path, key))
+            elif isinstance(value, str) and "$" in value:
+                node[key], problems = expand(value, variables)
+                for problem in problems:
+                    self.diagnostics.error(problem, location(self.file, root, (*path, key)))
+
+
+def expand(text: str, variables: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``text`` with its ``${name}`` references replaced, and what was wrong with any.
+
+    A broken reference stays as written, so one mistake yields one message.
+    """
+    problems: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        whole, name = match.group(0), match.group("name")
+        if whole == "$${":
+            return "${"
+        if name is not None and name.startswith(SECRET_PREFIX):
+            return whole
+        if not match.group("close"):
+            problems.append("'${' is not closed by '}'; write '$${' for a literal '${'")
+        elif not _NAME.fullmatch(name):
+            problems.append(f"{whole!r} does not name a variable; write '$${{' for a literal '${{'")
+        elif name not in variables:
+            problems.append(f"undefined variable {name!r}" + did_you_mean(name, variables))
+        else:
+            return variables[name]
+        return whole
+
+    return _REFERENCE.sub(replace, text), problems

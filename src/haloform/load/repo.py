@@ -1,0 +1,155 @@
+"""A config repo as typed resources: documents from the loader, checked by their kind.
+
+A document is either a resource (its kind's model) or a tombstone: the same ``kind``,
+``guid`` and ``name`` with ``deleted: true``, the reviewable statement that a live
+resource is to be removed. Keeping the kind and name means a reviewer reads exactly
+which rule goes, and the guid means the right one goes in every tenant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from haloform.diagnostics import Diagnostics, Location
+from haloform.kinds import KINDS, KindSpec, Resource, by_kind
+from haloform.kinds.refs import Guid, Name, Ref
+from haloform.load.documents import RawDocument, load_tree
+from haloform.load.located import validate_document
+from haloform.load.yamlio import PathItem, location
+
+
+class TombstoneModel(BaseModel):
+    """``deleted: true`` and nothing but the identity: a tombstone is not a resource."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    kind: str
+    guid: Guid
+    name: Name
+    deleted: Literal[True]
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """Where a document came from, for every message about it."""
+
+    document: RawDocument
+
+    @property
+    def location(self) -> Location:
+        return self.document.location
+
+    def at(self, path: tuple[PathItem, ...]) -> Location:
+        """The location of a field inside this document (its key, as editors show)."""
+        return location(self.document.file, self.document.body, path, key=True)
+
+
+@dataclass(frozen=True)
+class Declared(Sourced):
+    """A resource a file declares."""
+
+    spec: KindSpec
+    resource: Resource
+
+    @property
+    def guid(self) -> str:
+        return self.resource.guid
+
+    @property
+    def name(self) -> str:
+        return self.resource.name
+
+
+@dataclass(frozen=True)
+class Tombstone(Sourced):
+    """A resource a file says must be deleted."""
+
+    spec: KindSpec
+    guid: str
+    name: str
+
+
+@dataclass
+class Repo:
+    """Everything a config tree declares, and every problem found reading it."""
+
+    root: Path
+    resources: list[Declared] = field(default_factory=list)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
+    _guids: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    unreadable: list[tuple[KindSpec, str, str]] = field(default_factory=list)
+    """(spec, guid, name) as written in documents that failed their model: references
+    to them are not reported again as undefined, the document's own errors say it all."""
+
+    def of_kind(self, spec: KindSpec) -> list[Declared]:
+        return [item for item in self.resources if item.spec is spec]
+
+    def guid_by_name(self, kind: str, name: str) -> str | None:
+        """The guid of the declared resource of ``kind`` named ``name`` (any case)."""
+        return self._index()[0].get((kind, name.casefold()))
+
+    def declared_guid(self, kind: str, ref: Ref) -> str | None:
+        """The guid of the declared resource of ``kind`` that ``ref`` names (by guid or
+        by name), if the repo declares one."""
+        if ref.guid is None:
+            return self.guid_by_name(kind, ref.name or "")
+        return ref.guid if (kind, ref.guid) in self._index()[1] else None
+
+    def _index(self) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+        """(kind, name) -> guid, and the (kind, guid) pairs, built on first use:
+        references are resolved one by one, and a repo of thousands of rules must not
+        be scanned for each."""
+        if self._names is None:
+            self._names, self._guids = {}, set()
+            for item in self.resources:
+                self._names.setdefault((item.spec.kind, item.name.casefold()), item.guid)
+                self._guids.add((item.spec.kind, item.guid))
+        return self._names, self._guids
+
+
+def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:
+    """Load and type every document under ``root``; problems land in ``diagnostics``."""
+    loaded = load_tree(root, variables, kinds=[spec.kind for spec in KINDS])
+    repo = Repo(root=root, diagnostics=loaded.diagnostics)
+    for document in loaded.documents:
+        _add(repo, document)
+    return repo
+
+
+def _add(repo: Repo, document: RawDocument) -> None:
+    spec = by_kind(document.kind)
+    if spec is None:  # the loader already reported the unknown kind
+        return
+    if document.body.get("deleted") is not None:
+        tomb, problems = validate_document(TombstoneModel, document.body, file=document.file)
+        repo.diagnostics.extend(problems)
+        if tomb is not None:
+            repo.tombstones.append(Tombstone(document, spec, tomb.guid, tomb.name))
+        return
+    resource, problems = validate_document(spec.model, document.body, file=document.file)
+    repo.diagnostics.extend(problems)
+    if resource is not None:
+        repo.resources.append(Declared(document, spec, resource))
+    else:
+        body = document.body
+        repo.unreadable.append((spec, _written_guid(body.get("guid")), _written(body.get("name"))))
+
+
+def _written(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _written_guid(value: object) -> str:
+    """A broken document's guid as references match it: canonical when it reads as one."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return _written(value)

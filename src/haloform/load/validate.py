@@ -1,0 +1,161 @@
+"""Offline checks of a whole config repo: everything that can be known without a tenant.
+
+Field types are the models' job (they ran while loading); this module checks what only
+the repo as a whole can tell: identities (guids, names), references between managed
+resources, each kind's own integrity check, and portability. Every problem is
+collected, so one run lists them all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from haloform.diagnostics import Diagnostics
+from haloform.kinds import KINDS, KindSpec, by_ref_key
+from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
+from haloform.load.located import did_you_mean, field_path
+from haloform.load.repo import Declared, Repo, Sourced, load_repo
+from haloform.load.yamlio import PathItem
+
+UNRESOLVABLE_LOOKUPS = frozenset({"category"})
+"""Lookups Halo's published API offers no list for: haloform cannot map their names."""
+
+
+def validate_repo(root: Path, variables: dict[str, str] | None = None) -> Repo:
+    """Load ``root`` and run every offline check; the findings are in ``diagnostics``."""
+    repo = load_repo(root, variables)
+    check_repo(repo)
+    return repo
+
+
+def check_repo(repo: Repo) -> None:
+    """Add every repo-wide finding to ``repo.diagnostics``."""
+    out = repo.diagnostics
+    _unique_guids(repo, out)
+    _unique_names(repo, out)
+    for item in repo.resources:
+        _managed_references(repo, item, out)
+        _portability(item, out)
+        for finding in item.spec.check(item.resource):
+            add = out.warning if finding.warning else out.error
+            add(finding.message, item.at(finding.path), field_path(finding.path) or None)
+    _precedence(repo, out)
+
+
+def parse_path(text: str) -> tuple[PathItem, ...]:
+    """``steps[1].actions[0].action_id`` -> ``('steps', 1, 'actions', 0, 'action_id')``."""
+    items: list[PathItem] = []
+    for part in text.replace("]", "").split("."):
+        name, *indexes = part.split("[")
+        if name:
+            items.append(name)
+        items.extend(int(index) for index in indexes)
+    return tuple(items)
+
+
+def _unique_guids(repo: Repo, out: Diagnostics) -> None:
+    owners: dict[str, Sourced] = {}
+    everything: Iterable[tuple[str, Sourced]] = [
+        *((item.guid, item) for item in repo.resources),
+        *((tomb.guid, tomb) for tomb in repo.tombstones),
+    ]
+    for guid, item in everything:
+        first = owners.setdefault(guid, item)
+        if first is not item:
+            out.error(
+                f"guid {guid} is already used at {first.location}; every resource "
+                "needs its own (copying a guid would overwrite the other record in Halo)",
+                item.at(("guid",)),
+                "guid",
+            )
+
+
+def _unique_names(repo: Repo, out: Diagnostics) -> None:
+    """References name resources, so two of one kind with one name would be ambiguous."""
+    seen: dict[tuple[str, str], Declared] = {}
+    for item in repo.resources:
+        key = (item.spec.kind, item.name.casefold())
+        first = seen.setdefault(key, item)
+        if first is not item:
+            out.error(
+                f"another {item.spec.kind} is named {item.resource.name!r} "
+                f"(at {first.location}); names must be unique within a kind",
+                item.at(("name",)),
+                "name",
+            )
+
+
+def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
+    for path, ref in iter_refs(item.resource):
+        spec = by_ref_key(ref.target)
+        if spec is None:
+            if ref.target in UNRESOLVABLE_LOOKUPS:
+                out.warning(
+                    f"{ref} cannot be resolved: Halo's API offers no {ref.target} "
+                    "list, so plan will ask for a raw id here",
+                    item.at(parse_path(path)),
+                    path,
+                )
+            continue
+        if repo.declared_guid(spec.kind, ref) is not None:
+            continue
+        if any(_matches(ref, guid, name) for kind, guid, name in repo.unreadable if kind is spec):
+            continue
+        out.error(_undefined(repo, ref, spec), item.at(parse_path(path)), path)
+
+
+def _undefined(repo: Repo, ref: Ref, spec: KindSpec) -> str:
+    tombs = [tomb for tomb in repo.tombstones if tomb.spec is spec]
+    if any(_matches(ref, tomb.guid, tomb.name) for tomb in tombs):
+        return f"{ref}: that {spec.kind} is marked deleted in this repo"
+    hint = did_you_mean(ref.name, [other.name for other in repo.of_kind(spec)]) if ref.name else ""
+    return f"{ref}: no {spec.kind} of that {'name' if ref.name else 'guid'} in this repo{hint}"
+
+
+def _matches(ref: Ref, guid: str, name: str) -> bool:
+    if ref.guid is not None:
+        return ref.guid == guid
+    return (ref.name or "").casefold() == name.casefold()
+
+
+def _portability(item: Declared, out: Diagnostics) -> None:
+    for path, raw in iter_raw_ids(item.resource):
+        words = " or ".join(f"{{{target}: <name>}}" for target in raw.targets)
+        out.warning(
+            f"{raw.value} is a tenant id and differs between tenants: write {words}",
+            item.at(parse_path(path)),
+            path,
+        )
+
+
+def _precedence(repo: Repo, out: Diagnostics) -> None:
+    """Two rules of one kind with one precedence run in an order nobody chose."""
+    for spec in KINDS:
+        if "precedence" not in spec.model.model_fields:
+            continue
+        groups: dict[int, list[Declared]] = defaultdict(list)
+        for item in repo.of_kind(spec):
+            value = getattr(item.resource, "precedence", None)
+            if isinstance(value, int):
+                groups[value].append(item)
+        for value, items in sorted(groups.items()):
+            for item in items[1:]:
+                out.warning(
+                    f"precedence {value} is also used by {items[0].resource.name!r}; "
+                    "the order between them is up to Halo",
+                    item.at(("precedence",)),
+                    "precedence",
+                )
+
+
+def summary(diagnostics: Diagnostics) -> Iterator[str]:
+    """Each finding, then a count line, as ``haloform validate`` prints them."""
+    yield from (str(d) for d in diagnostics)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    yield f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,106 @@
+"""Turning a repo's references into one tenant's ids, all problems at once.
+
+Every reference of every resource is resolved before any payload is built, so a plan
+against a tenant that lacks an agent or a status fails listing each missing one with
+its file and line, and nothing is ever sent on a half-resolved config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from haloform.diagnostics import Diagnostics
+from haloform.fetch.reader import LiveState, record_id
+from haloform.kinds import KINDS, KindSpec, by_ref_key
+from haloform.kinds.refs import Ref, iter_refs
+from haloform.load.repo import Repo
+from haloform.load.validate import parse_path
+from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
+
+Resolved = dict[Ref, Any]
+"""A reference -> what the payload holds: a lookup id, or a symbolic managed ref."""
+
+
+def tenant_index(
+    repo: Repo, live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]
+) -> TenantIndex:
+    """Both directions of every reference for this tenant and this repo."""
+    managed: dict[str, ManagedIndex] = {}
+    for spec in KINDS:
+        if spec.ref_key is None or spec.kind not in live.kinds:
+            continue
+        rows = live.kinds[spec.kind].rows
+        names = {
+            str(row["guid"]).casefold(): str(row.get("name", "")) for row in rows if row.get("guid")
+        }
+        names.update({item.guid: item.name for item in repo.of_kind(spec)})
+        managed[spec.kind] = ManagedIndex(
+            guid_by_id={record_id(r): str(r["guid"]).casefold() for r in rows if r.get("guid")},
+            id_by_guid={str(r["guid"]).casefold(): record_id(r) for r in rows if r.get("guid")},
+            name_by_guid=names,
+        )
+    return TenantIndex(live.directory, managed, lookup_names)
+
+
+def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, Diagnostics]:
+    """Every reference in ``repo`` resolved; what cannot be is a located error."""
+    resolved: Resolved = {}
+    problems = Diagnostics()
+    for item in repo.resources:
+        for path, ref in iter_refs(item.resource):
+            if ref in resolved:
+                continue
+            value, problem = _resolve(repo, index, ref, tenant)
+            if problem is None:
+                resolved[ref] = value
+            else:
+                problems.error(problem, item.at(parse_path(path)), path)
+    return resolved, problems
+
+
+def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any, str | None]:
+    spec = by_ref_key(ref.target)
+    if spec is not None:
+        guid = ref.guid or repo.guid_by_name(spec.kind, ref.name or "")
+        if guid is None:
+            return None, f"{ref}: no {spec.kind} of that name in this repo"
+        return managed_ref(spec.kind, guid), None
+    if ref.name is None:
+        return None, f"{ref}: {ref.target} references are by name"
+    entries = index.lookup(ref.target, ref.name)
+    if len(entries) == 1:
+        return entries[0].id, None
+    if entries:
+        ids = ", ".join(str(entry.id) for entry in entries)
+        return (
+            None,
+            f"{ref} is ambiguous in {tenant}: {len(entries)} {ref.target}s have "
+            f"that name (ids {ids}); rename one in Halo",
+        )
+    if ref.target not in index.directory.entries:
+        return None, f"{ref}: haloform cannot look up {ref.target}s (Halo's API has no list)"
+    return None, f"{ref}: {tenant} has no {ref.target} of that name"
+
+
+def with_tenant_names(spec: KindSpec, payload: dict[str, Any], index: TenantIndex) -> None:
+    """Put this tenant's spelling into fields where Halo stores a lookup's name (a
+    rule's ``new_team``), in place, so an environment's ``lookup_names`` rename applies
+    to them as it does to ids."""
+    for ref in spec.references:
+        if ref.stores_name and len(ref.targets) == 1:
+            _rename_at(payload, ref.path.split("."), ref.targets[0], index)
+
+
+def _rename_at(node: Any, steps: list[str], kind: str, index: TenantIndex) -> None:
+    if not isinstance(node, dict) or not steps:
+        return
+    head, rest = steps[0], steps[1:]
+    name = head.removesuffix("[]")
+    value = node.get(name)
+    if not rest:
+        if isinstance(value, str):
+            node[name] = index.tenant_name(kind, value)
+        return
+    for child in value if head.endswith("[]") and isinstance(value, list) else [value]:
+        _rename_at(child, rest, kind, index)
