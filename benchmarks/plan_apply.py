@@ -42,9 +42,10 @@ from ruamel.yaml import YAML
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport
 from haloform.cli.tenants import embedded_credentials
+from haloform.common.ids import known_id
 from haloform.diff.fields import diff
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
-from haloform.fetch.reader import Reader, lacks, read_details, read_state, record_id
+from haloform.fetch.reader import Reader, lacks, read_details, read_state
 from haloform.halo import HaloClient, RateLimiter
 from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
@@ -420,7 +421,7 @@ async def time_diff(repo: Repo, reader: Reader) -> tuple[float, int]:
         kind = live.kinds[item.spec.kind]
         row = kind.by_guid(item.guid)
         if row is not None and lacks(row, item.resource.model_fields_set & item.spec.detail_only):
-            await read_details(reader, kind, [record_id(row)])
+            await read_details(reader, kind, [known_id(row)])
         records.append((item.spec, item.resource, kind.by_guid(item.guid)))
     fields = 0
     with stopwatch() as elapsed:

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from haloform.apply.events import EventKind
-from haloform.apply.ids import change_key, guid_key, record_id
+from haloform.apply.ids import change_key
 from haloform.apply.journal import Outcome
 from haloform.apply.live import STOPPING, by_guid, managed_rows
 from haloform.apply.report import Status
+from haloform.common.ids import canonical_guid, record_id
 from haloform.errors import (
     ConfigError,
     HaloError,
@@ -72,7 +73,7 @@ class Item:
 
     @property
     def guid(self) -> str:
-        return guid_key(self.change.guid)
+        return canonical_guid(self.change.guid)
 
     @property
     def creates(self) -> bool:
@@ -278,7 +279,7 @@ class BatchSender:
                 row
                 for row in rows
                 if str(row.get("name", "")).casefold() == name
-                and guid_key(row.get("guid")) not in self._known
+                and canonical_guid(row.get("guid")) not in self._known
             ),
             None,
         )

@@ -9,26 +9,17 @@ before a payload is sent.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from haloform.common.ids import canonical_guid, record_id
 from haloform.halo import Record
 from haloform.plan.model import Change, resource_key
 from haloform.resolve.index import parse_managed_ref
 
 
-def guid_key(value: object) -> str:
-    """One spelling per guid (Halo may answer another case, or braces)."""
-    text = str(value).strip()
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return text.lower()
-
-
 def key_of(kind: str, guid: object) -> str:
-    return resource_key(kind, guid_key(guid))
+    return resource_key(kind, canonical_guid(guid))
 
 
 def change_key(change: Change) -> str:
@@ -40,12 +31,6 @@ def normal_key(key: str) -> str:
     """A ``Kind/<guid>`` key (from ``depends_on``) in the same spelling."""
     kind, _, guid = key.partition("/")
     return key_of(kind, guid)
-
-
-def record_id(row: Mapping[str, Any]) -> int | None:
-    """A record's integer id, None if the row carries none."""
-    value = row.get("id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def managed_refs(value: Any) -> Iterator[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from haloform.apply.ids import guid_key
+from haloform.common.ids import canonical_guid
 from haloform.errors import AuthError, HaloError, RateLimitedError, TransportError
 from haloform.halo import HaloClient, Record
 from haloform.kinds import KindSpec
@@ -27,4 +27,4 @@ async def managed_rows(client: HaloClient, spec: KindSpec) -> list[Record]:
 
 
 def by_guid(rows: Iterable[Record]) -> dict[str, Record]:
-    return {guid_key(row["guid"]): row for row in rows if row.get("guid")}
+    return {canonical_guid(row["guid"]): row for row in rows if row.get("guid")}

@@ -18,10 +18,11 @@ from typing import Any
 
 from haloform.apply.batch import BatchSender, Item, Settle
 from haloform.apply.guards import ApplyOptions, Levels, spec_of
-from haloform.apply.ids import IdMap, change_key, guid_key, managed_refs, normal_key
+from haloform.apply.ids import IdMap, change_key, managed_refs, normal_key
 from haloform.apply.journal import Journal, Outcome
 from haloform.apply.live import STOPPING, managed_rows
 from haloform.apply.report import Status
+from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
@@ -185,8 +186,10 @@ class Run:
     def _sender(self, spec: KindSpec) -> BatchSender:
         if spec.kind not in self.senders:
             plan = self.plan
-            known = {guid_key(c.guid) for c in plan.changes if c.kind == spec.kind}
-            known |= {guid_key(u.guid) for u in plan.unmanaged if u.kind == spec.kind and u.guid}
+            known = {canonical_guid(c.guid) for c in plan.changes if c.kind == spec.kind}
+            known |= {
+                canonical_guid(u.guid) for u in plan.unmanaged if u.kind == spec.kind and u.guid
+            }
             self.senders[spec.kind] = BatchSender(
                 self.client,
                 spec,

@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange, diff
 from haloform.fetch.reader import (
     LiveKind,
@@ -38,7 +39,6 @@ from haloform.fetch.reader import (
     lacks,
     read_details,
     read_state,
-    record_id,
 )
 from haloform.kinds import KindSpec
 from haloform.load.repo import Repo
@@ -140,7 +140,7 @@ async def read_live(client: Reader, specs: Sequence[KindSpec]) -> LiveState:
 async def _read_full(client: Reader, live: LiveKind) -> None:
     """Details for each row lacking a field only the detail carries: every field of a
     record is compared, so a list row is enough only when it already holds them all."""
-    ids = [record_id(row) for row in live.rows if lacks(row, live.spec.detail_only)]
+    ids = [known_id(row) for row in live.rows if lacks(row, live.spec.detail_only)]
     await read_details(client, live, ids)
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
+from haloform.common.ids import canonical_guid
 from haloform.diagnostics import Diagnostics, Location, Severity
-from haloform.export.layout import canonical_guid
 from haloform.load.documents import config_files
 from haloform.load.schemas import file_name as schema_file_name
 from haloform.load.yamlio import YamlDocument, read_yaml

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from haloform.common.ids import canonical_guid
 from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.criteria import criterion_lookup
 from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
@@ -210,14 +210,6 @@ class Meaning:
                 return {str(word): {"guid": guid}}
             inner = name
         return {str(word): {"name": str(inner).casefold()}}
-
-
-def canonical_guid(text: object) -> str:
-    """A guid as files and indexes match it (case and braces mean nothing)."""
-    try:
-        return str(uuid.UUID(str(text)))
-    except ValueError:
-        return str(text).casefold()
 
 
 # --- what is not portable ---------------------------------------------------------

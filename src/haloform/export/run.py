@@ -27,6 +27,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from haloform.common.ids import canonical_guid, known_id
 from haloform.diagnostics import Diagnostics, Location
 from haloform.export.files import (
     Disk,
@@ -38,14 +39,13 @@ from haloform.export.files import (
 )
 from haloform.export.layout import (
     Meaning,
-    canonical_guid,
     shown_path,
     sort_lists,
     to_node,
     unportable,
 )
 from haloform.export.merge import Merger
-from haloform.fetch.reader import LiveState, Reader, read_details, read_state, record_id
+from haloform.fetch.reader import LiveState, Reader, read_details, read_state
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 from haloform.load.yamlio import YamlDocument, dump_documents, location, parse_yaml
@@ -122,7 +122,7 @@ async def read_tenant(client: Reader, specs: tuple[KindSpec, ...]) -> LiveState:
     live = await read_state(client, (*specs, *referable))
     await asyncio.gather(
         *(
-            read_details(client, kind, [record_id(row) for row in kind.rows])
+            read_details(client, kind, [known_id(row) for row in kind.rows])
             for kind in live.kinds.values()
             if kind.spec in specs
         )
@@ -230,7 +230,7 @@ def _resources(
             key=lambda row: (str(row.get("name", "")).casefold(), str(row.get("guid", ""))),
         )
         for row in rows:
-            record = kind.details.get(record_id(row)) if kind else None
+            record = kind.details.get(known_id(row)) if kind else None
             if record is None:
                 continue  # deleted between the list and the detail read
             if not row.get("guid"):

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from haloform.common.ids import known_id, record_id
 from haloform.errors import NotFoundError, ResponseError
 from haloform.fetch.lookups import Directory, fetch_directory
 from haloform.kinds import KindSpec
@@ -45,7 +46,7 @@ class LiveKind:
         row = self._by_guid.get(guid.casefold())
         if row is None:
             return None
-        return self.details.get(record_id(row), row)
+        return self.details.get(known_id(row), row)
 
     def row(self, guid: str) -> Record | None:
         """The list row for ``guid``, as the list answered it."""
@@ -63,18 +64,12 @@ class LiveState:
     directory: Directory
 
 
-def record_id(record: Mapping[str, Any]) -> int:
-    """A record's tenant id (Halo always sends one; a row without is unusable)."""
-    value = record.get("id")
-    return int(value) if isinstance(value, int | str) and str(value).isdigit() else -1
-
-
 async def read_kind(client: Reader, spec: KindSpec) -> LiveKind:
     """The kind's list; a managed row without a usable id is refused, because every
     update and delete addresses a record by its id."""
     rows = await client.list(spec.api_path, dict(spec.list_params) or None)
     managed = [row for row in rows if spec.is_managed_row(row)]
-    broken = next((row for row in managed if record_id(row) < 0), None)
+    broken = next((row for row in managed if record_id(row) is None), None)
     if broken is not None:
         raise ResponseError(
             f"a {spec.kind} row ({broken.get('name') or broken.get('guid') or 'unnamed'}) has "

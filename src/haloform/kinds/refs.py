@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import types
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
@@ -32,17 +31,18 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from haloform.common.ids import parse_guid
+
 _REF_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
 
 
 def _canonical_guid(value: str) -> str:
     """One spelling per guid, so that matching by guid never depends on case or braces."""
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
+    parsed = parse_guid(value)
+    if parsed is None:
         raise PydanticCustomError(
             "guid", "expected a guid such as 8d6c1f3e-1a2b-4c3d-9e8f-2b7c1e0a4f11"
-        ) from None
+        )
     if not parsed.int:
         raise PydanticCustomError("guid", "the empty guid means 'none' to Halo; use a real one")
     return str(parsed)

@@ -8,7 +8,6 @@ which rule goes, and the guid means the right one goes in every tenant.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from haloform.common.ids import canonical_guid
 from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.kinds.refs import Guid, Name, Ref
@@ -140,16 +140,8 @@ def _add(repo: Repo, document: RawDocument) -> None:
         repo.resources.append(Declared(document, spec, resource))
     else:
         body = document.body
-        repo.unreadable.append((spec, _written_guid(body.get("guid")), _written(body.get("name"))))
+        repo.unreadable.append((spec, canonical_guid(body.get("guid")), _written(body.get("name"))))
 
 
 def _written(value: object) -> str:
     return "" if value is None else str(value)
-
-
-def _written_guid(value: object) -> str:
-    """A broken document's guid as references match it: canonical when it reads as one."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        return _written(value)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
 from haloform.fetch.reader import (
@@ -21,7 +22,6 @@ from haloform.fetch.reader import (
     lacks,
     read_details,
     read_state,
-    record_id,
 )
 from haloform.kinds import KindSpec, by_ref_key, dependencies
 from haloform.load.located import did_you_mean
@@ -103,7 +103,7 @@ async def _read_what_diffs_need(client: Reader, ctx: _Context) -> None:
             row = live.by_guid(item.guid) if item.spec.kind == kind else None
             wanted = item.resource.model_fields_set & live.spec.detail_only
             if row is not None and lacks(row, wanted):
-                ids.append(record_id(row))
+                ids.append(known_id(row))
         await read_details(client, live, ids)
 
 
@@ -141,7 +141,7 @@ def _plan_resource(ctx: _Context, item: Declared) -> None:
             payload=update_payload(item.spec, payload, record),
             fields=fields,
             depends_on=depends,
-            live_id=record_id(record),
+            live_id=known_id(record),
         )
     )
 
@@ -192,7 +192,7 @@ def _plan_deletions(ctx: _Context) -> None:
             _change(
                 Action.DELETE,
                 tomb,
-                live_id=record_id(record),
+                live_id=known_id(record),
             )
         )
     for live, row in _unmanaged_rows(ctx):
@@ -206,7 +206,7 @@ def _plan_deletions(ctx: _Context) -> None:
                     kind=live.spec.kind,
                     guid=str(row.get("guid")),
                     name=str(row.get("name", "")),
-                    live_id=record_id(row),
+                    live_id=known_id(row),
                     source="prune scope in haloform.yaml",
                 )
             )
@@ -263,7 +263,7 @@ def _unmanaged(ctx: _Context) -> list[Unmanaged]:
             kind=live.spec.kind,
             guid=str(row["guid"]) if row.get("guid") is not None else None,
             name=str(row.get("name", "")),
-            live_id=record_id(row),
+            live_id=known_id(row),
         )
         for live, row in _unmanaged_rows(ctx)
         if resource_key(live.spec.kind, str(row.get("guid"))) not in pruned

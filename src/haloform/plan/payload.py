@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from haloform.fetch.reader import record_id
+from haloform.common.ids import known_id
 from haloform.kinds import KindSpec
 
 CHILD_IDS = ("id", "fdid")
@@ -25,7 +25,7 @@ def update_payload(
 ) -> dict[str, Any]:
     """``payload`` as an update of ``live``: its id, and its kept children's ids."""
     body = dict(payload)
-    body["id"] = record_id(live)
+    body["id"] = known_id(live)
     _carry(spec, body, live, "")
     return body
 

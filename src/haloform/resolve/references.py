@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from haloform.common.ids import canonical_guid, known_id
 from haloform.diagnostics import Diagnostics
-from haloform.fetch.reader import LiveState, record_id
+from haloform.fetch.reader import LiveState
 from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.kinds.refs import Ref, iter_refs
 from haloform.load.repo import Repo
@@ -36,8 +37,8 @@ def tenant_index(
         }
         names.update({item.guid: item.name for item in repo.of_kind(spec)})
         managed[spec.kind] = ManagedIndex(
-            guid_by_id={record_id(r): str(r["guid"]).casefold() for r in rows if r.get("guid")},
-            id_by_guid={str(r["guid"]).casefold(): record_id(r) for r in rows if r.get("guid")},
+            guid_by_id={known_id(r): canonical_guid(r["guid"]) for r in rows if r.get("guid")},
+            id_by_guid={canonical_guid(r["guid"]): known_id(r) for r in rows if r.get("guid")},
             name_by_guid=names,
         )
     return TenantIndex(live.directory, managed, lookup_names)
