@@ -66,6 +66,12 @@ def test_config_files_are_every_yaml_file_in_order_minus_the_non_resources(
     ]
 
 
+def test_yaml_suffixes_are_read_in_any_case(tmp_path: Path) -> None:
+    write(tmp_path, {"A.YAML": "", "b.Yml": "", "c.yaml.bak": "", "HALOFORM.YAML": ""})
+    found = [path.name for path in config_files(tmp_path)]
+    assert found == ["A.YAML", "b.Yml"]
+
+
 def test_a_directory_named_like_yaml_and_a_symlink_loop_are_harmless(tmp_path: Path) -> None:
     (tmp_path / "odd.yaml").mkdir()
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)

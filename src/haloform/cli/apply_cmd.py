@@ -27,8 +27,8 @@ from haloform.apply import (
     read_journal,
     record_nothing_to_do,
 )
-from haloform.cli.context import common_options, state
-from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
+from haloform.cli.context import common_options, state, use_color
+from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.load.settings import load_project
@@ -150,7 +150,7 @@ def apply(
         planned = _resumed(source, env, targets)
     else:
         planned = _saved(source, env) if saved else make(source, env, targets)
-    click.echo(render(planned.plan, "text", color=color("text")), nl=False)
+    click.echo(render(planned.plan, "text", color=use_color()), nl=False)
     if not planned.plan.has_changes:
         _journal_nothing(planned)
         return
@@ -220,9 +220,21 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def interactive() -> bool:
+    """Whether a person can answer the confirmation (a seam for tests)."""
+    return sys.stdin.isatty()
+
+
 def _confirm(target: Target, auto_approve: bool) -> None:
     if auto_approve:
         return
-    if not sys.stdin.isatty():
+    if not interactive():
         raise PlanError("apply asks for confirmation on a terminal; in CI pass --auto-approve")
-    click.confirm(f"Apply these changes to {target.label}?", abort=True)
+    click.echo(
+        f"\nDo you want to apply these changes to {target.label}?\n"
+        "  Only 'yes' will be accepted to approve.\n",
+        err=True,
+    )
+    answer = click.prompt("  Enter a value", default="", show_default=False, err=True)
+    if answer.strip() != "yes":
+        raise PlanError("apply cancelled: nothing was sent")

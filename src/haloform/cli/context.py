@@ -7,6 +7,8 @@ the flags live on the group and on each command and land in one shared state obj
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,6 +24,7 @@ class CliState:
 
     verbose: int = 0
     debug: bool = False
+    no_color: bool = False
 
 
 def state(ctx: click.Context | None = None) -> CliState:
@@ -44,8 +47,39 @@ def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _set_no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        state(ctx).no_color = True
+
+
+def color_allowed() -> bool:
+    """False when the admin said no to colour: ``--no-color``, ``NO_COLOR`` (any value,
+    https://no-color.org) or ``TERM=dumb``; even a terminal then gets plain text."""
+    return (
+        not state().no_color and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
+
+
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (a seam for tests)."""
+    return sys.stdout.isatty()
+
+
+def use_color(fmt: str = "text") -> bool:
+    """Colour only for text on a terminal, and only when allowed."""
+    return fmt == "text" and color_allowed() and is_terminal()
+
+
 def common_options(func: F) -> F:
-    """Attach ``-v/--verbose`` and ``--debug`` to a command or group."""
+    """Attach ``-v/--verbose``, ``--debug`` and ``--no-color`` to a command or group."""
+    func = click.option(
+        "--no-color",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_no_color,
+        is_eager=True,
+        help="No colour, even on a terminal (so do NO_COLOR and TERM=dumb).",
+    )(func)
     func = click.option(
         "-v",
         "--verbose",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, use_color
 from haloform.cli.plan_cmds import CHANGES_PRESENT
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.diff.tenants import Side, Source, TenantComparison, compare_tenants
@@ -95,7 +94,7 @@ def diff(
     project = load_project(directory)
     a, b = _targets(project, envs, directory)
     comparison = asyncio.run(_compare(a, b, _specs(project, kinds)))
-    color = fmt == "text" and sys.stdout.isatty()
+    color = use_color(fmt)
     click.echo(render_comparison(comparison, fmt, color=color), nl=False)
     if detailed_exitcode and comparison.has_differences:
         click.get_current_context().exit(CHANGES_PRESENT)

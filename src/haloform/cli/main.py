@@ -9,7 +9,7 @@ import click
 
 from haloform import __version__
 from haloform.cli.apply_cmd import apply
-from haloform.cli.context import common_options, state
+from haloform.cli.context import color_allowed, common_options, state
 from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
@@ -47,7 +47,7 @@ class HaloformGroup(click.Group):
 def _report(ctx: click.Context, message: str) -> None:
     if state(ctx).debug:
         click.echo(traceback.format_exc(), err=True)
-    click.secho(message, err=True, fg="red")
+    click.secho(message, err=True, fg="red", color=None if color_allowed() else False)
 
 
 @click.group(cls=HaloformGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,14 +4,13 @@ look-ups ``haloform apply`` shares with it."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
@@ -87,10 +86,6 @@ def last_apply(target: Target) -> JournalState | None:
         return None
 
 
-def color(fmt: str) -> bool:
-    return fmt == "text" and sys.stdout.isatty()
-
-
 @click.command("plan")
 @click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
@@ -128,7 +123,7 @@ def plan(
         click.echo(interrupted_warning(last), err=True)
     if out is not None:
         out.write_text(planned.plan.to_json(), encoding="utf-8")
-    click.echo(render(planned.plan, fmt, color=color(fmt)), nl=False)
+    click.echo(render(planned.plan, fmt, color=use_color(fmt)), nl=False)
     if out is not None:
         click.echo(f"Saved the plan to {out}: apply it with 'haloform apply {out}'.", err=True)
     if detailed_exitcode and planned.plan.has_changes:

@@ -74,7 +74,8 @@ class LoadResult:
 def config_files(root: Path) -> list[Path]:
     """The YAML files under ``root`` that hold resources, in a stable order.
 
-    Hidden directories (``.git``, ``.haloform``, ``.venv``) and hidden files are
+    ``.yaml`` and ``.yml`` in any case (``RULES.YAML`` is a config file too, never
+    skipped without a word). Hidden directories (``.git``, ``.haloform``, ``.venv``) and hidden files are
     skipped, and so are the project file and ``schemas/`` at the root. Symlinked
     directories are not followed, so a link loop cannot trap the walk.
     """
@@ -85,9 +86,9 @@ def config_files(root: Path) -> list[Path]:
         found.extend(
             Path(directory, name)
             for name in files
-            if name.endswith(SUFFIXES)
+            if name.lower().endswith(SUFFIXES)
             and not name.startswith(".")
-            and not (at_root and name in PROJECT_FILES)
+            and not (at_root and name.lower() in PROJECT_FILES)
         )
     return sorted(path for path in found if path.is_file())
 
