@@ -200,3 +200,13 @@ def test_stale_names_missing_and_differing_files(tmp_path: Path) -> None:
     (tmp_path / "ticketrule.schema.json").write_text(GENERATED["ticketrule.schema.json"] + " ")
     (tmp_path / "haloform.schema.json").unlink()
     assert schemas.stale(tmp_path) == ["ticketrule.schema.json", "haloform.schema.json"]
+
+
+@pytest.mark.parametrize("kind", [spec.kind for spec in KINDS])
+def test_a_tombstone_passes_its_kinds_schema_as_validate_accepts_it(kind: str) -> None:
+    """Editors must not flag what validate accepts: ``deleted: true`` with the identity."""
+    tomb = {"kind": kind, "guid": "5a1e0c2d-7f3b-4e8a-9c61-0d2e4b6a8f01", "name": "Old"}
+    assert errors(schemas.file_name(kind), {**tomb, "deleted": True}) == []
+    assert errors(schemas.file_name(kind), {**tomb, "deleted": False}) != []
+    assert errors(schemas.file_name(kind), {**tomb, "deleted": True, "note": "x"}) != []
+    assert errors(schemas.file_name(kind), {**tomb, "kind": "Other", "deleted": True}) != []

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from haloform.kinds import KINDS
+from haloform.load.repo import TombstoneModel
 from haloform.load.settings import Project
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -21,12 +22,34 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def _document_schema(model: type[BaseModel], title: str, kind: str | None) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
-    schema = {"$schema": SCHEMA_DIALECT, "title": title, **schema}
-    if kind is not None:
-        # The file carries `kind:` beside the model's own fields.
-        schema["properties"] = {"kind": {"const": kind}, **schema.get("properties", {})}
-        schema["required"] = ["kind", *schema.get("required", [])]
+    if kind is None:
+        return {"$schema": SCHEMA_DIALECT, "title": title, **schema}
+    definitions = schema.pop("$defs", {})
+    # The file carries `kind:` beside the model's own fields.
+    schema["properties"] = {"kind": {"const": kind}, **schema.get("properties", {})}
+    schema["required"] = ["kind", *schema.get("required", [])]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": title,
+        **_resource_or_tombstone(schema, _tombstone_schema(kind)),
+        "$defs": definitions,
+    }
+
+
+def _tombstone_schema(kind: str) -> dict[str, Any]:
+    schema = TombstoneModel.model_json_schema(mode="validation")
+    schema["properties"] = {**schema["properties"], "kind": {"const": kind}}
     return schema
+
+
+def _resource_or_tombstone(resource: dict[str, Any], tombstone: dict[str, Any]) -> dict[str, Any]:
+    """A document is a tombstone when it says ``deleted`` (as validate decides), else the
+    kind's resource: if/then/else keeps an editor's messages about the one that applies."""
+    return {
+        "if": {"required": ["deleted"]},
+        "then": tombstone,
+        "else": resource,
+    }
 
 
 def file_name(kind: str) -> str:
