@@ -6,10 +6,7 @@ value means whichever way a person spelled it.
   ``step_id``, stages by ``sequence``, actions by outcome and end step...) are sorted by
   their key, unordered lists (criteria, mappings...) by each item's canonical JSON;
   other lists keep Halo's order, which means something (it is what the API stores).
-- **Readable new text** (``to_node``). Block style, except references
-  (``{workflow: Incident}``) and list items short enough to read on one line
-  (``- {sequence: 1, name: Triage, outcome_step: 1}``), as the examples are written.
-  Multi-line strings are literal blocks.
+- **Readable new text** (``load.style.to_node``: the layout ``haloform fmt`` keeps too).
 - **Meaning** (``Meaning``). Two spellings of one value compare equal: quoting,
   ``240.0`` and ``240``, a ``${var}`` that expands to the value, a reference by guid or
   by name, a lookup name in another letter case, a keyed or unordered list in another
@@ -27,20 +24,15 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from haloform.common.ids import canonical_guid
 from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.criteria import criterion_lookup
-from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
+from haloform.kinds.refs import LOOKUP_REFS, RefField
 from haloform.load.documents import expand
+from haloform.load.style import is_reference
 from haloform.load.yamlio import PathItem
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty
-
-FLOW_WIDTH = 88
-"""A list item shorter than this (roughly, as written) goes on one line."""
 
 
 def join(pattern: str, name: str) -> str:
@@ -95,51 +87,6 @@ def _sortable(value: Any) -> tuple[int, float, str]:
     if is_empty(value):
         return (3, 0.0, "")
     return (2, 0.0, canonical_json(value))
-
-
-# --- new text ------------------------------------------------------------------------
-
-
-def to_node(value: Any, *, item: bool = False) -> Any:
-    """A plain value as ruamel nodes in export's style (see the module docstring)."""
-    if isinstance(value, Mapping):
-        node = CommentedMap((key, to_node(inner)) for key, inner in value.items())
-        if is_reference(value) or (item and _fits_one_line(value.values(), value.keys())):
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, list):
-        seq = CommentedSeq(to_node(inner, item=True) for inner in value)
-        if not any(isinstance(inner, Mapping) for inner in value) and _fits_one_line(value, ()):
-            seq.fa.set_flow_style()  # scalars only: ruamel drops a mapping's braces in [...]
-        return seq
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value)
-    return value
-
-
-def is_reference(value: Mapping[Any, Any]) -> bool:
-    """``{workflow: Incident}``, ``{workflow: {guid: ...}}``, ``{agent: Alice}``."""
-    if len(value) != 1:
-        return False
-    ((word, inner),) = value.items()
-    if word not in REFS:
-        return False
-    return isinstance(inner, str) or (isinstance(inner, Mapping) and set(inner) == {"guid"})
-
-
-def _fits_one_line(values: Collection[Any], keys: Collection[Any]) -> bool:
-    width = sum(len(str(key)) + 2 for key in keys)
-    for value in values:
-        if isinstance(value, Mapping) and is_reference(value):
-            value = next(iter(value.values()))
-            width += 4
-        if isinstance(value, Mapping | list):
-            return False
-        text = str(value)
-        if "\n" in text:
-            return False
-        width += len(text) + 2
-    return bool(values) and width <= FLOW_WIDTH
 
 
 # --- what a value means ----------------------------------------------------------------

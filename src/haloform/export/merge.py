@@ -21,7 +21,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from haloform.export.layout import Meaning, join, to_node
+from haloform.export.layout import Meaning, join
+from haloform.load.style import to_node
 from haloform.resolve.portable import is_empty
 
 _Node = CommentedMap | CommentedSeq

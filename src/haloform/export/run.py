@@ -41,13 +41,13 @@ from haloform.export.layout import (
     Meaning,
     shown_path,
     sort_lists,
-    to_node,
     unportable,
 )
 from haloform.export.merge import Merger
 from haloform.fetch.reader import LiveState, Reader, read_details, read_state
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
+from haloform.load.style import to_node
 from haloform.load.yamlio import YamlDocument, dump_documents, location, parse_yaml
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import file_order, to_portable

@@ -75,9 +75,9 @@ def config_files(root: Path) -> list[Path]:
     """The YAML files under ``root`` that hold resources, in a stable order.
 
     ``.yaml`` and ``.yml`` in any case (``RULES.YAML`` is a config file too, never
-    skipped without a word). Hidden directories (``.git``, ``.haloform``, ``.venv``) and hidden files are
-    skipped, and so are the project file and ``schemas/`` at the root. Symlinked
-    directories are not followed, so a link loop cannot trap the walk.
+    skipped without a word). Hidden directories (``.git``, ``.haloform``, ``.venv``)
+    and hidden files are skipped, and so are the project file and ``schemas/`` at the
+    root. Symlinked directories are not followed, so a link loop cannot trap the walk.
     """
     found: list[Path] = []
     for directory, dirs, files in os.walk(root):
