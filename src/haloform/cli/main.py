@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from haloform import __version__
+from haloform.cli import completion as completion_module
 from haloform.cli.apply_cmd import apply
 from haloform.cli.context import color_allowed, common_options, state
 from haloform.cli.diff_cmd import diff
@@ -16,6 +17,7 @@ from haloform.cli.export_cmd import export
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
+from haloform.cli.setup_cmds import fmt, init
 from haloform.errors import HaloformError
 
 
@@ -58,7 +60,9 @@ def cli() -> None:
 
 
 for command in (
+    init,
     validate,
+    fmt,
     plan,
     apply,
     diff,
@@ -67,8 +71,10 @@ for command in (
     schemas_command,
     lookups,
     emulator,
+    completion_module.completion,
 ):
     cli.add_command(command)
+completion_module.attach(cli)
 
 
 def main() -> None:

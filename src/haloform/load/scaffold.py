@@ -50,8 +50,9 @@ def init_repo(root: Path) -> list[Path]:
     existing = [path for path in planned if path.exists()]
     existing += [path for path in (root / "haloform.yml",) if path.exists()]
     if existing:
-        names = ", ".join(str(path) for path in existing)
-        raise ConfigError(f"{names} already exists: init never overwrites (edit it instead)")
+        names = " and ".join(str(path) for path in existing)
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise ConfigError(f"{names} already {verb}: init never overwrites (edit instead)")
     root.mkdir(parents=True, exist_ok=True)
     for path, text in planned.items():
         path.write_text(text, encoding="utf-8")

@@ -276,21 +276,21 @@ def _shape(data: Any) -> object:
     return (type(data).__qualname__, repr(data))
 
 
-def dump_documents(documents: Iterable[YamlDocument]) -> str:
+def dump_documents(documents: Iterable[YamlDocument], *, canonical: bool = False) -> str:
     """Write documents back: untouched ones exactly as read, edited ones re-dumped.
 
     An edited document keeps its comments, key order, quoting and its file's
     indentation style as far as ruamel preserves them; its ``---`` line and anything
-    after a ``...`` marker are kept verbatim.
-    """
-    return "".join(_dump_document(document) for document in documents)
+    after a ``...`` marker are kept verbatim. ``canonical`` (for ``fmt``) re-dumps every
+    document in the default indentation, whatever the file used."""
+    return "".join(_dump_document(document, canonical) for document in documents)
 
 
-def _dump_document(document: YamlDocument) -> str:
-    if _shape(document.data) == document.shape:
+def _dump_document(document: YamlDocument, canonical: bool = False) -> str:
+    if not canonical and _shape(document.data) == document.shape:
         return document.source
     yaml = _new_yaml()
-    yaml.indent(*_layout(document.data))
+    yaml.indent(*(_DEFAULT_LAYOUT if canonical else _layout(document.data)))
     stream = io.StringIO()
     yaml.dump(document.data, stream)
     body = stream.getvalue()
