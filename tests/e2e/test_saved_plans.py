@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from haloform.halo import HaloClient
+from haloform.plan.model import Plan
 from tests.e2e.conftest import Haloform, changes_by_name, fields_of
 
 P1 = "P1 to Network team"
@@ -112,3 +113,41 @@ def test_a_plan_for_another_environment_is_refused(examples: Haloform) -> None:
     assert "Apply: 10 created" in examples("apply", "staging.json", "--auto-approve").stdout
     assert len(examples.records("Workflow", env="staging")) == 3
     assert examples.records("Workflow") == []
+
+
+def test_show_renders_a_saved_plan_offline_in_every_format(examples: Haloform) -> None:
+    examples.plan("--out", "plan.json")
+    text = examples("show", "plan.json").stdout
+    assert text == examples("plan", ".", code=0).stdout
+    shown = json.loads(examples("show", "plan.json", "--format", "json").stdout)
+    assert [c["name"] for c in shown["changes"]] == [c["name"] for c in examples.plan()["changes"]]
+    assert "haloform" in examples("show", "plan.json", "--format", "markdown").stdout
+    examples("show", "plan.json", "--detailed-exitcode", code=2)
+
+
+def test_apply_of_a_moved_plan_finds_the_repo_it_records(
+    examples: Haloform, tmp_path_factory: Any
+) -> None:
+    examples.plan("--out", "plan.json")
+    elsewhere = tmp_path_factory.mktemp("artifacts") / "reviewed.json"
+    (examples.root / "plan.json").rename(elsewhere)
+    applied = examples("apply", str(elsewhere), "--auto-approve").stdout
+    assert "Apply: 10 created" in applied
+    examples.assert_converged()
+
+
+def test_apply_of_a_plan_whose_repo_is_gone_says_what_to_pass(
+    examples: Haloform, tmp_path_factory: Any
+) -> None:
+    examples.plan("--out", "plan.json")
+    plan = json.loads((examples.root / "plan.json").read_text(encoding="utf-8"))
+    gone = str(examples.root / "moved-away")
+    elsewhere = tmp_path_factory.mktemp("artifacts") / "reviewed.json"
+    # A plan made in another checkout: re-saved with its digest, as that haloform would.
+    moved = Plan.model_validate({**{k: v for k, v in plan.items() if k != "digest"}, "repo": gone})
+    elsewhere.write_text(moved.to_json(), encoding="utf-8")
+    refused = examples("apply", str(elsewhere), "--auto-approve", code=1)
+    assert f"made from the repo at {gone}, which is not here" in refused.stderr
+    assert f"'haloform apply {elsewhere} --repo DIR'" in refused.stderr
+    applied = examples("apply", str(elsewhere), "--repo", str(examples.root), "--auto-approve")
+    assert "Apply: 10 created" in applied.stdout

@@ -31,6 +31,7 @@ from haloform.cli.context import common_options, state, use_color
 from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.load.documents import PROJECT_FILES
 from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
@@ -43,16 +44,34 @@ TERMINATED_EXIT = 143
 """And for one ended by SIGTERM (128 + 15)."""
 
 
-def _saved(path: Path, env: str | None) -> Planned:
+def _saved(path: Path, env: str | None, repo: Path | None) -> Planned:
     plan = Plan.from_json(path.read_text(encoding="utf-8"), str(path))
-    # The plan file sits in (or under) the repo whose haloform.yaml names its tenant.
-    project = load_project(path.parent)
-    target = choose(project, env or plan.environment, path)
+    root = repo or plan_repo(path, plan)
+    project = load_project(root)
+    target = choose(project, env or plan.environment, root)
     if target.label != plan.tenant:
         raise PlanError(
             f"{path} was made for {plan.tenant}, not {target.label}: plan again for this tenant"
         )
     return Planned(plan, target)
+
+
+def plan_repo(path: Path, plan: Plan) -> Path:
+    """The repo whose haloform.yaml names the plan's tenant: the one the plan records,
+    else the nearest directory above the plan file that has a haloform.yaml."""
+    recorded = Path(plan.repo) if plan.repo else None
+    if recorded is not None and recorded.is_dir():
+        return recorded
+    for directory in path.resolve().parents:
+        if any((directory / name).is_file() for name in PROJECT_FILES):
+            return directory
+    if recorded is None:
+        return path.parent
+    raise PlanError(
+        f"{path} was made from the repo at {recorded}, which is not here, and no "
+        "haloform.yaml is above the plan file: give the repo's directory with "
+        f"'haloform apply {path} --repo DIR'"
+    )
 
 
 def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:
@@ -131,6 +150,11 @@ def _progress(event: ApplyEvent) -> None:
     help="Show what the environment's last apply did if it was interrupted, then plan "
     "afresh from the tenant and apply the rest.",
 )
+@click.option(
+    "--repo",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With a saved plan: the repo it was made from (default: the one it records).",
+)
 @common_options
 def apply(
     source: Path,
@@ -141,6 +165,7 @@ def apply(
     batch_size: int,
     targets: tuple[str, ...],
     resume: bool,
+    repo: Path | None,
 ) -> None:
     """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
     saved = source.is_file() and source.suffix not in (".yaml", ".yml")
@@ -149,7 +174,7 @@ def apply(
     if resume:
         planned = _resumed(source, env, targets)
     else:
-        planned = _saved(source, env) if saved else make(source, env, targets)
+        planned = _saved(source, env, repo) if saved else make(source, env, targets)
     click.echo(render(planned.plan, "text", color=use_color()), nl=False)
     if not planned.plan.has_changes:
         _journal_nothing(planned)

@@ -15,7 +15,7 @@ from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
 from haloform.cli.lookups_cmd import lookups
-from haloform.cli.plan_cmds import plan
+from haloform.cli.plan_cmds import plan, show
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
 from haloform.cli.setup_cmds import fmt, init
 from haloform.errors import HaloformError
@@ -64,6 +64,7 @@ for command in (
     validate,
     fmt,
     plan,
+    show,
     apply,
     diff,
     export,

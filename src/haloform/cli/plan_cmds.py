@@ -128,3 +128,23 @@ def plan(
         click.echo(f"Saved the plan to {out}: apply it with 'haloform apply {out}'.", err=True)
     if detailed_exitcode and planned.plan.has_changes:
         click.get_current_context().exit(CHANGES_PRESENT)
+
+
+@click.command("show")
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when the plan has no changes, 2 when it has.",
+)
+@common_options
+def show(plan_file: Path, fmt: str, detailed_exitcode: bool) -> None:
+    """Render a plan saved with 'plan --out', offline: no tenant is read.
+
+    The plan file is checked first: one edited after it was made is refused.
+    """
+    saved = Plan.from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
+    click.echo(render(saved, fmt, color=use_color(fmt)), nl=False)
+    if detailed_exitcode and saved.has_changes:
+        click.get_current_context().exit(CHANGES_PRESENT)

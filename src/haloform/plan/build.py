@@ -92,6 +92,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
         unmanaged=tuple(unmanaged),
         warnings=tuple(ctx.warnings),
         targets=request.targets,
+        repo=str(request.repo.root.resolve()),
     )
 
 

@@ -103,6 +103,9 @@ class Plan(_Frozen):
     warnings: tuple[str, ...] = ()
     targets: tuple[str, ...] = Field(default=())
     """``--target`` filters the plan was made with (empty: everything)."""
+    repo: str | None = None
+    """The config repo's directory when planned (absolute), so that ``apply PLAN`` finds
+    its ``haloform.yaml`` wherever the plan file was moved to."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
