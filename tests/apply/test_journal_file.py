@@ -179,8 +179,8 @@ async def test_a_cancelled_apply_says_it_was_interrupted_and_what_ran(
     text = render_journal(state, title=False)
     assert text.splitlines()[0].startswith("ok      created Workflow 'A' (id ")
     assert text.splitlines()[1:] == [
-        "UNKNOWN in flight: create Workflow 'B': sent, but the run ended before Halo's "
-        "answer was recorded: plan again to see",
+        "UNKNOWN in flight: create Workflow 'B': the run ended between recording this "
+        "request and Halo's answer, so it may or may not have been sent: plan again to see",
         "--      not started: create Workflow 'C'",
         "Stopped: interrupted",
         "interrupted: 1 applied, 1 in flight (outcome unknown), 1 not started.",

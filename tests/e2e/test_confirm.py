@@ -1,4 +1,5 @@
-"""The apply confirmation, as Terraform asks it: only a typed ``yes`` goes ahead."""
+"""The apply confirmation, as Terraform asks it (only a typed ``yes`` goes ahead), and
+the progress an apply shows while it runs."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ guid: 0b7a4c2e-3f1d-4e5a-9b6c-7d8e9f0a1b2c
 name: Yes rule
 precedence: 5
 """
+
+
+def test_apply_counts_resources_on_stderr_only(examples: Haloform) -> None:
+    result = examples("apply", ".", "--auto-approve")
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 10
+    assert lines[0].startswith("[1/10] created ")
+    assert lines[-1].startswith("[10/10] created ")
+    assert "[1/10]" not in result.stdout

@@ -18,7 +18,6 @@ import click
 
 from haloform.apply import (
     Applier,
-    ApplyEvent,
     ApplyOptions,
     ApplyReport,
     JournalFile,
@@ -29,6 +28,7 @@ from haloform.apply import (
 )
 from haloform.cli.context import common_options, state, use_color
 from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for
+from haloform.cli.progress import ApplyProgress
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.load.documents import PROJECT_FILES
@@ -106,7 +106,7 @@ async def _apply(
                     "the tenant changed since the plan was made; nothing was "
                     "applied:\n" + "\n".join(f"  {line}" for line in moved)
                 )
-        hook = _progress if state().verbose else None
+        hook = ApplyProgress(len(planned.plan.changes), verbose=bool(state().verbose))
         applier = Applier(client, options, on_event=hook, journal=journal)
         return await applier.apply(planned.plan)
 
@@ -118,10 +118,6 @@ def _stop_on_sigterm() -> None:
     if task is not None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-
-
-def _progress(event: ApplyEvent) -> None:
-    click.echo(f"  {event.message}", err=True)
 
 
 @click.command("apply")

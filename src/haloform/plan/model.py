@@ -105,13 +105,14 @@ class Plan(_Frozen):
     """``--target`` filters the plan was made with (empty: everything)."""
     repo: str | None = None
     """The config repo's directory when planned (absolute), so that ``apply PLAN`` finds
-    its ``haloform.yaml`` wherever the plan file was moved to."""
+    its ``haloform.yaml`` wherever the plan file was moved to. Only a hint, so outside
+    the digest: the same plan made in two checkouts is the same plan."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def digest(self) -> str:
         """A content hash: two plans with the same digest do the same thing."""
-        body = self.model_dump(mode="json", exclude={"digest"})
+        body = self.model_dump(mode="json", exclude={"digest", "repo"})
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -16,7 +16,12 @@ _MARK = {
     Status.SKIPPED: "--",
 }
 """A column a reader scans for what went wrong; a skipped line says "skipped" itself."""
-_IN_FLIGHT = "sent, but the run ended before Halo's answer was recorded: plan again to see"
+_IN_FLIGHT = (
+    "the run ended between recording this request and Halo's answer, so it may or may "
+    "not have been sent: plan again to see"
+)
+"""The journal records a write before sending it (so no write goes unrecorded): an
+entry without an answer cannot tell a request that left from one that never did."""
 
 
 def render_report(report: ApplyReport) -> str:
