@@ -10,7 +10,7 @@ import click
 from haloform.cli.context import common_options
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
-from haloform.export.run import Export, ExportRequest, FileStatus, export_tenant
+from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
 from haloform.kinds import KINDS, KindSpec, by_kind
 from haloform.load.settings import Project, load_project
 
@@ -29,7 +29,7 @@ def _kinds(option: str | None, project: Project) -> tuple[KindSpec, ...]:
     return tuple(spec for spec in KINDS if spec in specs)
 
 
-def _run(target: Target, request: ExportRequest) -> Export:
+def run_export(target: Target, request: ExportRequest) -> Export:
     async def run() -> Export:
         async with open_client(target) as client:
             return await export_tenant(client, request)
@@ -73,11 +73,11 @@ def export(
         variables=project.variables_for(target.environment),
         prune_files=prune_files,
     )
-    result = _run(target, request)
+    result = run_export(target, request)
     for warning in result.warnings:
         click.echo(warning, err=True)
     for file in result.files:
-        click.echo(f"{file.status.value:<9} {out / file.path}: {', '.join(file.resources)}")
+        click.echo(file_line(out, file))
     for gone in result.absent:
         if not gone.pruned:
             click.echo(
@@ -85,6 +85,11 @@ def export(
                 f"{target.label} (kept; --prune-files removes it)"
             )
     click.echo(_summary(result, target.label))
+
+
+def file_line(out: Path, file: ExportedFile) -> str:
+    """``created   out/ticket-rules/p1.yaml: TicketRule 'P1'``."""
+    return f"{file.status.value:<9} {out / file.path}: {', '.join(file.resources)}"
 
 
 def _summary(result: Export, tenant: str) -> str:

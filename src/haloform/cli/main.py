@@ -14,6 +14,7 @@ from haloform.cli.context import color_allowed, common_options, state
 from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
+from haloform.cli.import_cmd import import_command
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan, show
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
@@ -68,6 +69,7 @@ for command in (
     apply,
     diff,
     export,
+    import_command,
     add_guids_command,
     schemas_command,
     lookups,

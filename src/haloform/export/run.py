@@ -44,7 +44,8 @@ from haloform.export.layout import (
     unportable,
 )
 from haloform.export.merge import Merger
-from haloform.fetch.reader import LiveState, Reader, read_details, read_state
+from haloform.export.selection import Selection
+from haloform.fetch.reader import LiveKind, LiveState, Reader, read_details, read_state
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 from haloform.load.style import to_node
@@ -68,6 +69,8 @@ class ExportRequest:
     """A ``${var}`` in an existing document that expands to the live value is kept."""
     prune_files: bool = False
     """Remove documents whose resource the tenant no longer has."""
+    selection: Selection | None = None
+    """Only these resources (``haloform import``); None exports everything."""
 
 
 class FileStatus(StrEnum):
@@ -108,21 +111,30 @@ class Export:
     files: tuple[ExportedFile, ...]
     absent: tuple[Absent, ...]
     warnings: tuple[str, ...]
-    resources: int
+    guids: tuple[str, ...]
+    """Of every resource exported."""
+
+    @property
+    def resources(self) -> int:
+        return len(self.guids)
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for file in self.files if file.status is status)
 
 
-async def read_tenant(client: Reader, specs: tuple[KindSpec, ...]) -> LiveState:
-    """Lists and lookups, then every record of ``specs`` in full, concurrently. The
-    list of each referable kind comes too, exported or not: a ticket rule that sets a
-    workflow names it only if the workflows' names are known."""
+async def read_tenant(
+    client: Reader, specs: tuple[KindSpec, ...], selection: Selection | None = None
+) -> LiveState:
+    """Lists and lookups, then every record of ``specs`` (or of the selection) in full,
+    concurrently. The list of each referable kind comes too, exported or not: a ticket
+    rule that sets a workflow names it only if the workflows' names are known."""
     referable = tuple(spec for spec in KINDS if spec.ref_key and spec not in specs)
     live = await read_state(client, (*specs, *referable))
+    if selection is not None:
+        selection.check_found({kind.spec: kind.rows for kind in live.kinds.values()})
     await asyncio.gather(
         *(
-            read_details(client, kind, [known_id(row) for row in kind.rows])
+            read_details(client, kind, [known_id(row) for row in _taken(kind, selection)])
             for kind in live.kinds.values()
             if kind.spec in specs
         )
@@ -130,9 +142,14 @@ async def read_tenant(client: Reader, specs: tuple[KindSpec, ...]) -> LiveState:
     return live
 
 
+def _taken(kind: LiveKind, selection: Selection | None) -> list[dict[str, Any]]:
+    return [row for row in kind.rows if selection is None or selection.wants(kind.spec, row)]
+
+
 async def export_tenant(client: Reader, request: ExportRequest) -> Export:
     """Read the tenant, build the export and write it."""
-    export = build_export(await read_tenant(client, request.specs), request)
+    live = await read_tenant(client, request.specs, request.selection)
+    export = build_export(live, request)
     write_export(export, request.out)
     return export
 
@@ -183,7 +200,7 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
     )
     build = _Build(request, index, disk, [str(d) for d in disk.problems.warnings])
     build.warnings.extend(ambiguous)
-    resources = list(_resources(live, request.specs, index, build.warnings))
+    resources = list(_resources(live, request.specs, index, build.warnings, request.selection))
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
     absent = _absent(build, {(r.spec.kind, r.guid) for r in resources})
@@ -194,7 +211,7 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
         files=tuple(sorted(files, key=lambda file: file.path)),
         absent=tuple(absent),
         warnings=tuple(build.warnings),
-        resources=len(resources),
+        guids=tuple(resource.guid for resource in resources),
     )
 
 
@@ -221,12 +238,16 @@ def export_index(
 
 
 def _resources(
-    live: LiveState, specs: tuple[KindSpec, ...], index: TenantIndex, warnings: list[str]
+    live: LiveState,
+    specs: tuple[KindSpec, ...],
+    index: TenantIndex,
+    warnings: list[str],
+    selection: Selection | None,
 ) -> Iterator[_Resource]:
     for spec in specs:
         kind = live.kinds.get(spec.kind)
         rows = sorted(
-            kind.rows if kind else [],
+            _taken(kind, selection) if kind else [],
             key=lambda row: (str(row.get("name", "")).casefold(), str(row.get("guid", ""))),
         )
         for row in rows:
@@ -285,8 +306,11 @@ def _create(build: _Build, resources: list[_Resource]) -> None:
 
 
 def _absent(build: _Build, live: set[tuple[str, str]]) -> list[Absent]:
-    """Documents of the exported kinds whose resource the tenant does not have."""
+    """Documents of the exported kinds whose resource the tenant does not have (an
+    import of a few resources says nothing of the others)."""
     absent: list[Absent] = []
+    if build.request.selection is not None:
+        return absent
     gone: dict[str, set[int]] = {}
     for (kind, guid), (path, position) in sorted(build.disk.placed.items(), key=_by_place):
         if (kind, guid) in live:

@@ -1,0 +1,66 @@
+"""``haloform import KIND/NAME... [DIR]``: adopt single resources, as Terraform's import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from haloform.cli.context import common_options
+from haloform.cli.export_cmd import run_export
+from haloform.cli.tenants import choose
+from haloform.export.adopt import unmanaged_references
+from haloform.export.run import ExportRequest, FileStatus
+from haloform.export.selection import Selection, parse_picks
+from haloform.kinds import by_kind
+from haloform.load.repo import load_repo
+from haloform.load.settings import load_project
+
+
+def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], Path]:
+    """The resources, and the repo: a last word that is an existing directory."""
+    if len(words) > 1 and Path(words[-1]).is_dir():
+        return words[:-1], Path(words[-1])
+    return words, Path()
+
+
+@click.command("import")
+@click.argument("words", nargs=-1, required=True, metavar="KIND/NAME... [DIR]")
+@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@common_options
+def import_command(words: tuple[str, ...], env: str | None) -> None:
+    """Adopt resources from a tenant into the repo, one by one.
+
+    Writes just the named resources as YAML (export's format; a document with the same
+    guid is updated in place), never rewrites other documents, and lists what they
+    refer to that the repo does not manage. NAME may be a guid; quote names with spaces:
+    haloform import "TicketRule/P1 to Network" Workflow/Incident
+    """
+    picked, directory = _split(words)
+    project = load_project(directory)
+    specs = tuple(spec for kind in project.kinds if (spec := by_kind(kind)) is not None)
+    selection = Selection(parse_picks(picked, specs))
+    target = choose(project, env, directory)
+    request = ExportRequest(
+        out=directory,
+        tenant=target.label,
+        specs=tuple(spec for spec in specs if any(p.spec is spec for p in selection.picks)),
+        lookup_names=target.environment.lookup_names,
+        variables=project.variables_for(target.environment),
+        selection=selection,
+    )
+    result = run_export(target, request)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for file in result.files:
+        if file.status is not FileStatus.UNCHANGED:
+            click.echo(
+                f"{file.status.value:<9} {directory / file.path}: {', '.join(file.resources)}"
+            )
+    repo = load_repo(directory, project.variables_for(target.environment))
+    for line in unmanaged_references(repo, result.guids):
+        click.echo(f"note: {line}", err=True)
+    noun = "resource" if result.resources == 1 else "resources"
+    click.echo(
+        f"Imported {result.resources} {noun} from {target.label}: review with 'haloform plan'."
+    )
