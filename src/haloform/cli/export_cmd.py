@@ -11,6 +11,7 @@ from haloform.cli.context import common_options
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
+from haloform.export.selection import Selection
 from haloform.kinds import KINDS, KindSpec, by_kind
 from haloform.load.settings import Project, load_project
 
@@ -29,12 +30,35 @@ def _kinds(option: str | None, project: Project) -> tuple[KindSpec, ...]:
     return tuple(spec for spec in KINDS if spec in specs)
 
 
-def run_export(target: Target, request: ExportRequest) -> Export:
+def exported(
+    project: Project,
+    target: Target,
+    out: Path,
+    specs: tuple[KindSpec, ...],
+    *,
+    prune_files: bool = False,
+    selection: Selection | None = None,
+) -> Export:
+    """Export ``target``'s resources into ``out`` (all, or ``selection``'s), warnings
+    printed; shared by ``export`` and ``import``."""
+    request = ExportRequest(
+        out=out,
+        tenant=target.label,
+        specs=specs,
+        lookup_names=target.environment.lookup_names,
+        variables=project.variables_for(target.environment),
+        prune_files=prune_files,
+        selection=selection,
+    )
+
     async def run() -> Export:
         async with open_client(target) as client:
             return await export_tenant(client, request)
 
-    return asyncio.run(run())
+    result = asyncio.run(run())
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    return result
 
 
 @click.command("export")
@@ -65,17 +89,7 @@ def export(
     """
     project = load_project(directory)
     target = choose(project, env, directory)
-    request = ExportRequest(
-        out=out,
-        tenant=target.label,
-        specs=_kinds(kinds, project),
-        lookup_names=target.environment.lookup_names,
-        variables=project.variables_for(target.environment),
-        prune_files=prune_files,
-    )
-    result = run_export(target, request)
-    for warning in result.warnings:
-        click.echo(warning, err=True)
+    result = exported(project, target, out, _kinds(kinds, project), prune_files=prune_files)
     for file in result.files:
         click.echo(file_line(out, file))
     for gone in result.absent:

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from haloform.cli.context import common_options
-from haloform.cli.export_cmd import run_export
+from haloform.cli.export_cmd import exported, file_line
 from haloform.cli.tenants import choose
 from haloform.export.adopt import unmanaged_references
-from haloform.export.run import ExportRequest, FileStatus
+from haloform.export.run import FileStatus
 from haloform.export.selection import Selection, parse_picks
 from haloform.kinds import by_kind
 from haloform.load.repo import load_repo
@@ -41,22 +41,11 @@ def import_command(words: tuple[str, ...], env: str | None) -> None:
     specs = tuple(spec for kind in project.kinds if (spec := by_kind(kind)) is not None)
     selection = Selection(parse_picks(picked, specs))
     target = choose(project, env, directory)
-    request = ExportRequest(
-        out=directory,
-        tenant=target.label,
-        specs=tuple(spec for spec in specs if any(p.spec is spec for p in selection.picks)),
-        lookup_names=target.environment.lookup_names,
-        variables=project.variables_for(target.environment),
-        selection=selection,
-    )
-    result = run_export(target, request)
-    for warning in result.warnings:
-        click.echo(warning, err=True)
+    picked_specs = tuple(spec for spec in specs if any(p.spec is spec for p in selection.picks))
+    result = exported(project, target, directory, picked_specs, selection=selection)
     for file in result.files:
         if file.status is not FileStatus.UNCHANGED:
-            click.echo(
-                f"{file.status.value:<9} {directory / file.path}: {', '.join(file.resources)}"
-            )
+            click.echo(file_line(directory, file))
     repo = load_repo(directory, project.variables_for(target.environment))
     for line in unmanaged_references(repo, result.guids):
         click.echo(f"note: {line}", err=True)
