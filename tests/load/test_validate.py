@@ -146,14 +146,18 @@ def test_a_reference_by_guid_to_a_defined_workflow(tmp_path: Path) -> None:
     assert findings(tmp_path, files) == []
 
 
+UNMANAGED = "; plan looks for it in the tenant (an unmanaged dependency)"
+"""Not in the repo is a warning: the tenant may hold it (an unmanaged dependency)."""
+
+
 def test_an_undefined_name_suggests_the_closest_workflow(tmp_path: Path) -> None:
     files = {
         "wf.yaml": INCIDENT,
         "r.yaml": rule("R", GUID_2, "new_workflow_id: {workflow: Incident Lifecylce}"),
     }
     assert findings(tmp_path, files) == [
-        "r.yaml:4:1: error: new_workflow_id: {workflow: Incident Lifecylce}: no Workflow of "
-        "that name in this repo; did you mean 'Incident Lifecycle'?"
+        "r.yaml:4:1: warning: new_workflow_id: {workflow: Incident Lifecylce}: no Workflow of "
+        f"that name in this repo{UNMANAGED}; did you mean 'Incident Lifecycle'?"
     ]
 
 
@@ -163,29 +167,30 @@ def test_an_undefined_name_with_nothing_close_has_no_suggestion(tmp_path: Path) 
         "r.yaml": rule("R", GUID_2, "new_workflow_id: {workflow: Change Approval}"),
     }
     assert findings(tmp_path, files) == [
-        "r.yaml:4:1: error: new_workflow_id: {workflow: Change Approval}: no Workflow of "
-        "that name in this repo"
+        "r.yaml:4:1: warning: new_workflow_id: {workflow: Change Approval}: no Workflow of "
+        f"that name in this repo{UNMANAGED}"
     ]
 
 
 def test_an_undefined_guid(tmp_path: Path) -> None:
     files = {"r.yaml": rule("R", GUID_2, f"new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}")}
     assert findings(tmp_path, files) == [
-        f"r.yaml:4:1: error: new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}: no Workflow of "
-        "that guid in this repo"
+        f"r.yaml:4:1: warning: new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}: no Workflow "
+        f"of that guid in this repo{UNMANAGED}"
     ]
 
 
 def test_references_deep_inside_a_workflow_are_located(tmp_path: Path) -> None:
     document = documents.workflow()  # its step 3 and a step rule name 'Problem Management'
     result = findings(tmp_path, {"wf.yaml": [document]})
-    errors = [line for line in result if ": error: " in line]
-    assert errors == [
-        f"wf.yaml:40:5: error: steps[1].rules[0].new_workflow_id: {{workflow: {{guid: "
-        f"{documents.PROBLEM_GUID}}}}}: no Workflow of that guid in this repo",
-        "wf.yaml:45:3: error: steps[2].new_flow_id: {workflow: Problem Management}: no "
-        "Workflow of that name in this repo",
+    unmanaged = [line for line in result if UNMANAGED in line]
+    assert unmanaged == [
+        f"wf.yaml:40:5: warning: steps[1].rules[0].new_workflow_id: {{workflow: {{guid: "
+        f"{documents.PROBLEM_GUID}}}}}: no Workflow of that guid in this repo{UNMANAGED}",
+        "wf.yaml:45:3: warning: steps[2].new_flow_id: {workflow: Problem Management}: no "
+        f"Workflow of that name in this repo{UNMANAGED}",
     ]
+    assert [line for line in result if ": error: " in line] == []
 
 
 def test_a_reference_to_a_deleted_workflow(tmp_path: Path) -> None:

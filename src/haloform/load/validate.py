@@ -103,15 +103,22 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
             continue
         if any(_matches(ref, guid, name) for kind, guid, name in repo.unreadable if kind is spec):
             continue
-        out.error(_undefined(repo, ref, spec), item.at(parse_path(path)), path)
+        where = item.at(parse_path(path))
+        tombs = [tomb for tomb in repo.tombstones if tomb.spec is spec]
+        if any(_matches(ref, tomb.guid, tomb.name) for tomb in tombs):
+            out.error(f"{ref}: that {spec.kind} is marked deleted in this repo", where, path)
+        else:
+            out.warning(_unmanaged(repo, ref, spec), where, path)
 
 
-def _undefined(repo: Repo, ref: Ref, spec: KindSpec) -> str:
-    tombs = [tomb for tomb in repo.tombstones if tomb.spec is spec]
-    if any(_matches(ref, tomb.guid, tomb.name) for tomb in tombs):
-        return f"{ref}: that {spec.kind} is marked deleted in this repo"
+def _unmanaged(repo: Repo, ref: Ref, spec: KindSpec) -> str:
+    """Not in the repo may still be in the tenant: plan resolves it there."""
     hint = did_you_mean(ref.name, [other.name for other in repo.of_kind(spec)]) if ref.name else ""
-    return f"{ref}: no {spec.kind} of that {'name' if ref.name else 'guid'} in this repo{hint}"
+    what = "name" if ref.name else "guid"
+    return (
+        f"{ref}: no {spec.kind} of that {what} in this repo; plan looks for it in the "
+        f"tenant (an unmanaged dependency){hint}"
+    )
 
 
 def _matches(ref: Ref, guid: str, name: str) -> bool:

@@ -68,7 +68,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
-    ctx = _Context(request, live, index, resolved)
+    ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in problems.warnings])
     await _read_what_diffs_need(client, ctx)
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:

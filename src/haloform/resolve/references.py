@@ -15,6 +15,7 @@ from haloform.diagnostics import Diagnostics
 from haloform.fetch.reader import LiveState
 from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.kinds.refs import Ref, iter_refs
+from haloform.load.located import did_you_mean
 from haloform.load.repo import Repo
 from haloform.load.validate import parse_path
 from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
@@ -45,28 +46,29 @@ def tenant_index(
 
 
 def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, Diagnostics]:
-    """Every reference in ``repo`` resolved; what cannot be is a located error."""
+    """Every reference in ``repo`` resolved; what cannot be is a located error, and a
+    reference the repo does not declare but the tenant holds is a located note."""
     resolved: Resolved = {}
     problems = Diagnostics()
     for item in repo.resources:
         for path, ref in iter_refs(item.resource):
-            if ref in resolved:
-                continue
-            value, problem = _resolve(repo, index, ref, tenant)
-            if problem is None:
+            known = ref in resolved
+            if not known:
+                value, problem = _resolve(repo, index, ref, tenant)
+                if problem is not None:
+                    problems.error(problem, item.at(parse_path(path)), path)
+                    continue
                 resolved[ref] = value
-            else:
-                problems.error(problem, item.at(parse_path(path)), path)
+            note = _unmanaged_dependency(repo, ref, tenant)
+            if note is not None:
+                problems.warning(note, item.at(parse_path(path)), path)
     return resolved, problems
 
 
 def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any, str | None]:
     spec = by_ref_key(ref.target)
     if spec is not None:
-        guid = ref.guid or repo.guid_by_name(spec.kind, ref.name or "")
-        if guid is None:
-            return None, f"{ref}: no {spec.kind} of that name in this repo"
-        return managed_ref(spec.kind, guid), None
+        return _resolve_managed(repo, index, spec, ref, tenant)
     if ref.name is None:
         return None, f"{ref}: {ref.target} references are by name"
     entries = index.lookup(ref.target, ref.name)
@@ -81,7 +83,50 @@ def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any
         )
     if ref.target not in index.directory.entries:
         return None, f"{ref}: haloform cannot look up {ref.target}s (Halo's API has no list)"
-    return None, f"{ref}: {tenant} has no {ref.target} of that name"
+    names = [index.file_name(ref.target, entry.name) for entry in index.directory.all(ref.target)]
+    return None, f"{ref}: {tenant} has no {ref.target} of that name{did_you_mean(ref.name, names)}"
+
+
+def _resolve_managed(
+    repo: Repo, index: TenantIndex, spec: KindSpec, ref: Ref, tenant: str
+) -> tuple[Any, str | None]:
+    """A resource the repo declares, else one the tenant holds: a reference to a
+    workflow the repo does not manage (yet) is an unmanaged dependency, not an error."""
+    guid = ref.guid or repo.guid_by_name(spec.kind, ref.name or "")
+    if guid is not None and (ref.guid is None or repo.declared_guid(spec.kind, ref)):
+        return managed_ref(spec.kind, guid), None
+    live = index.managed.get(spec.kind)
+    found = _live_guids(live, ref) if live is not None else []
+    if len(found) == 1:
+        return managed_ref(spec.kind, found[0]), None
+    what = "name" if ref.name is not None else "guid"
+    if found:
+        return None, f"{ref} is ambiguous in {tenant}: {len(found)} {spec.kind}s have that name"
+    names = [
+        *(item.name for item in repo.of_kind(spec)),
+        *(live.name_by_guid.values() if live else ()),
+    ]
+    hint = did_you_mean(ref.name, names) if ref.name else ""
+    return None, f"{ref}: no {spec.kind} of that {what} in this repo or in {tenant}{hint}"
+
+
+def _live_guids(live: ManagedIndex, ref: Ref) -> list[str]:
+    if ref.guid is not None:
+        return [ref.guid] if ref.guid in live.id_by_guid else []
+    wanted = (ref.name or "").casefold()
+    return sorted(
+        g for g, n in live.name_by_guid.items() if n.casefold() == wanted and g in live.id_by_guid
+    )
+
+
+def _unmanaged_dependency(repo: Repo, ref: Ref, tenant: str) -> str | None:
+    spec = by_ref_key(ref.target)
+    if spec is None or repo.declared_guid(spec.kind, ref) is not None:
+        return None
+    return (
+        f"{ref} is not managed by this repo: it is used as {tenant} has it "
+        f"(an unmanaged dependency; 'haloform import' adopts it)"
+    )
 
 
 def with_tenant_names(spec: KindSpec, payload: dict[str, Any], index: TenantIndex) -> None:
