@@ -32,7 +32,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from haloform.common.ids import canonical_guid
 from haloform.kinds import KindSpec, by_ref_key
-from haloform.kinds.criteria import criterion_lookup
+from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
 from haloform.load.documents import expand
 from haloform.load.yamlio import PathItem

@@ -21,7 +21,7 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
-from haloform.kinds.refs import OutcomeRef, TemplateRef, TenantId, TicketTypeRef, WorkflowRef
+from haloform.kinds.refs import LookupOf, LookupRef, TenantId, WorkflowRef
 from haloform.kinds.target import TargetList
 from haloform.kinds.ticket_rule import StepRule
 from haloform.kinds.workflow_checks import check_workflow
@@ -42,7 +42,7 @@ class Action(HaloModel):
         | {"todo_group_name"}
     )
 
-    action_id: OutcomeRef | TenantId | None = None
+    action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     start_step: int | None = None
     """Defaults to the step the action sits in."""
     end_step: int | None = None
@@ -52,10 +52,10 @@ class Action(HaloModel):
     action_type: int | None = None
     time_limit_mins: float | None = None
     use_work_hours: bool | None = None
-    time_limit_action_id: OutcomeRef | TenantId | None = None
+    time_limit_action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     """Pressed automatically when ``time_limit_mins`` runs out."""
     automation_type: int | None = None
-    automation_action_id: OutcomeRef | TenantId | None = None
+    automation_action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     automation_runbook_id: str | None = None
     automation_execution_type: int | None = None
     approval_result: int | None = None
@@ -112,8 +112,8 @@ class Step(HaloModel):
     notifications: UnorderedPassthrough | None = None
 
     newticket_type: int | None = None
-    newticket_tickettype_id: TicketTypeRef | TenantId | None = None
-    newticket_template_id: TemplateRef | TenantId | None = None
+    newticket_tickettype_id: Annotated[LookupRef, LookupOf("tickettype")] | TenantId | None = None
+    newticket_template_id: Annotated[LookupRef, LookupOf("template")] | TenantId | None = None
     newticket_service_id: int | None = None
     newticket_sendlink: bool | None = None
 
@@ -180,7 +180,9 @@ class Workflow(Resource):
     notinuse: bool | None = None
     steps: Annotated[list[Step], KeyedBy(("step_id",))] | None = None
     stages: Annotated[list[Stage], KeyedBy(("sequence",))] | None = None
-    always_allow_actions: Annotated[list[OutcomeRef | TenantId], UNORDERED] | None = None
+    always_allow_actions: (
+        Annotated[list[Annotated[LookupRef, LookupOf("outcome")] | TenantId], UNORDERED] | None
+    ) = None
     """Outcomes available at every step, e.g. ``[{outcome: Add Note}]``. Halo sends
     whole Outcome objects; files name them, and Halo is sent ``{id: ...}`` for each."""
     targets: TargetList | None = None

@@ -14,13 +14,11 @@ from pathlib import Path
 
 from haloform.diagnostics import Diagnostics
 from haloform.kinds import KINDS, KindSpec, by_ref_key
+from haloform.kinds.lookups import UNRESOLVABLE
 from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
 from haloform.load.located import did_you_mean, field_path
 from haloform.load.repo import Declared, Repo, Sourced, load_repo
 from haloform.load.yamlio import PathItem
-
-UNRESOLVABLE_LOOKUPS = frozenset({"category"})
-"""Lookups Halo's published API offers no list for: haloform cannot map their names."""
 
 
 def validate_repo(root: Path, variables: dict[str, str] | None = None) -> Repo:
@@ -91,7 +89,7 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
     for path, ref in iter_refs(item.resource):
         spec = by_ref_key(ref.target)
         if spec is None:
-            if ref.target in UNRESOLVABLE_LOOKUPS:
+            if ref.target in UNRESOLVABLE:
                 out.warning(
                     f"{ref} cannot be resolved: Halo's API offers no {ref.target} "
                     "list, so plan will ask for a raw id here",

@@ -49,7 +49,7 @@ from pydantic.fields import FieldInfo
 
 from haloform.kinds import KindSpec, by_kind, by_ref_key
 from haloform.kinds.base import FILE_ONLY
-from haloform.kinds.criteria import criterion_lookup
+from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import RefField, nested_models
 from haloform.resolve.index import TenantIndex, managed_ref, parse_managed_ref
 
