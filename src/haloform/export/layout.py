@@ -31,11 +31,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from haloform.common.ids import canonical_guid
+from haloform.common.paths import PathItem
 from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
 from haloform.load.documents import expand
-from haloform.load.yamlio import PathItem
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty
 
@@ -271,11 +271,3 @@ class _Portability:
                 if count > 1:
                     return f"{count} {word}s are named {name!r} in {tenant}: rename one in Halo"
         return None
-
-
-def shown_path(at: tuple[PathItem, ...]) -> str:
-    """``("steps", 1, "new_flow_id")`` -> ``steps[1].new_flow_id``, as diagnostics show it."""
-    text = ""
-    for item in at:
-        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
-    return text
