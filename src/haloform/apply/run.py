@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from haloform.apply.batch import BatchSender, Item, Settle
-from haloform.apply.guards import ApplyOptions, Levels, spec_of
+from haloform.apply.guards import ApplyOptions, Levels
 from haloform.apply.ids import IdMap, change_key, managed_refs, normal_key
 from haloform.apply.journal import Journal, Outcome
 from haloform.apply.live import STOPPING, managed_rows
@@ -26,7 +26,7 @@ from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
-from haloform.plan.model import Action, Change, Plan
+from haloform.plan.model import Action, Change, Plan, spec_of
 from haloform.plan.payload import update_payload
 
 _WHY = {

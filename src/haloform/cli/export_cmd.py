@@ -8,25 +8,12 @@ from pathlib import Path
 import click
 
 from haloform.cli.context import common_options
+from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.tenants import Target, choose, open_client
-from haloform.errors import ConfigError
 from haloform.export.run import Export, ExportRequest, FileStatus, export_tenant
-from haloform.kinds import KINDS, KindSpec, by_kind
-from haloform.load.settings import Project, load_project
+from haloform.load.settings import load_project
 
 _SHOWN = (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED, FileStatus.DELETED)
-
-
-def _kinds(option: str | None, project: Project) -> tuple[KindSpec, ...]:
-    names = [name.strip() for name in option.split(",")] if option else list(project.kinds)
-    specs = []
-    for name in filter(None, names):
-        spec = by_kind(name)
-        if spec is None:
-            known = ", ".join(spec.kind for spec in KINDS)
-            raise ConfigError(f"--kinds: unknown kind {name!r} (known: {known})")
-        specs.append(spec)
-    return tuple(spec for spec in KINDS if spec in specs)
 
 
 def _run(target: Target, request: ExportRequest) -> Export:
@@ -68,7 +55,7 @@ def export(
     request = ExportRequest(
         out=out,
         tenant=target.label,
-        specs=_kinds(kinds, project),
+        specs=chosen_kinds([kinds] if kinds else [], project),
         lookup_names=target.environment.lookup_names,
         variables=project.variables_for(target.environment),
         prune_files=prune_files,

@@ -68,14 +68,7 @@ class Change(_Frozen):
 
     @property
     def spec(self) -> KindSpec:
-        """The kind's spec; a plan made by another haloform may name a kind this one
-        does not manage."""
-        spec = by_kind(self.kind)
-        if spec is None:
-            raise PlanError(
-                f"the plan changes {self.kind} resources, which this haloform does not manage"
-            )
-        return spec
+        return spec_of(self.kind)
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
@@ -144,6 +137,15 @@ class Plan(_Frozen):
 
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def spec_of(kind: str) -> KindSpec:
+    """The spec of a kind a plan changes; a plan made by another haloform may name
+    one this haloform does not manage."""
+    spec = by_kind(kind)
+    if spec is None:
+        raise PlanError(f"the plan changes {kind} resources, which this haloform does not manage")
+    return spec
 
 
 def resource_key(kind: str, guid: str) -> str:
