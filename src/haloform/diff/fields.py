@@ -38,7 +38,6 @@ joins their values with ``->``; a reference shows its name), ``criteria[+]`` and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from haloform.common.canonical import canonical_json
 from haloform.kinds import KindSpec
 from haloform.resolve.portable import is_empty
 
@@ -221,7 +221,7 @@ def _identity(item: Any, keys: tuple[str, ...]) -> str | None:
     values = [item.get(key) for key in keys]
     if all(is_empty(value) for value in values):
         return None
-    return json.dumps(values, sort_keys=True, default=str)
+    return canonical_json(values)
 
 
 def _label(item: Mapping[str, Any], keys: tuple[str, ...]) -> str:
@@ -246,5 +246,5 @@ def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:
     # Removals before additions, as a reader of a diff expects (`[-]` sorts after `[+]`).
     parts = _DIGITS.split(change.path.replace("[-]", "[*]"))
     natural = tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
-    values = json.dumps([change.before, change.after], sort_keys=True, default=str)
+    values = canonical_json([change.before, change.after])
     return natural, values

@@ -22,7 +22,6 @@ value means whichever way a person spelled it.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from haloform.common.canonical import canonical_json
 from haloform.common.ids import canonical_guid
 from haloform.common.paths import PathItem
 from haloform.kinds import KindSpec, by_ref_key
@@ -72,10 +72,6 @@ def sort_lists(
     elif pattern in unordered:
         items.sort(key=canonical_json)
     return items
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _key_order(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:

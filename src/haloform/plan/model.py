@@ -12,13 +12,13 @@ because a workflow created by this very plan has no id until it is created.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from haloform.common.canonical import digest
 from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
@@ -101,9 +101,7 @@ class Plan(_Frozen):
     @property
     def digest(self) -> str:
         """A content hash: two plans with the same digest do the same thing."""
-        body = self.model_dump(mode="json", exclude={"digest"})
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return digest(self.model_dump(mode="json", exclude={"digest"}))
 
     def counts(self) -> dict[Action, int]:
         return {action: sum(1 for c in self.changes if c.action is action) for action in Action}
