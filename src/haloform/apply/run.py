@@ -151,7 +151,7 @@ class Run:
             body["id"] = change.live_id
         return Item(change, body)
 
-    def _first_pass_fields(self, change: Change) -> dict[str, Any] | None:
+    def _first_pass_fields(self, change: Change) -> Mapping[str, Any] | None:
         """A create's payload without the fields that refer to itself (held back)."""
         payload, own = change.payload, change_key(change)
         if payload is None or change.action is not Action.CREATE:

@@ -46,6 +46,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from haloform.common.canonical import canonical_json
+from haloform.common.frozen import FrozenJson
 from haloform.kinds import KindSpec
 from haloform.resolve.portable import is_empty
 
@@ -60,8 +61,8 @@ class FieldChange(BaseModel):
     path: str
     """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
     (see this module's docstring for the whole syntax)."""
-    before: Any = None
-    after: Any = None
+    before: FrozenJson = None
+    after: FrozenJson = None
 
 
 def diff(

@@ -13,12 +13,14 @@ because a workflow created by this very plan has no id until it is created.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from haloform.common.canonical import digest
+from haloform.common.frozen import FrozenObject
 from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
@@ -37,7 +39,18 @@ ACTION_ORDER = {Action.CREATE: 0, Action.UPDATE: 1, Action.DELETE: 2}
 
 
 class _Frozen(BaseModel):
+    """Immutable all the way down: payloads and values are held read-only
+    (``common.frozen``), so nothing can change a plan after its digest is taken."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, validated as a new value is: pydantic's own
+        copy skips validation, which would let a mutable payload in."""
+        if not update:
+            return self
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.model_validate({**fields, **update})
 
 
 class Change(_Frozen):
@@ -54,11 +67,11 @@ class Change(_Frozen):
     fingerprint: str | None = None
     """Digest of the live record as read when planning; None for creates."""
     fields: tuple[FieldChange, ...] = ()
-    payload: dict[str, Any] | None = None
+    payload: FrozenObject | None = None
     """The exact body to POST (without secrets and with managed refs symbolic)."""
     depends_on: tuple[str, ...] = ()
     """Keys (``Workflow/<guid>``) of changes that must be applied first."""
-    deferred: dict[str, Any] | None = None
+    deferred: FrozenObject | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""
 
