@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from haloform.kinds import KINDS
 from tests.e2e.conftest import EXAMPLES, Haloform
 
 PROJECT = """\
@@ -20,8 +21,8 @@ environments:
   local: {emulator: true}
   other: {emulator: true, id_offset: 50000}
 """
-KIND_DIRS = ("workflows", "ticket-rules", "event-rules")
-RESOURCES = ("Workflow", "TicketRules", "EventRule")
+KIND_DIRS = tuple(spec.directory for spec in KINDS)
+RESOURCES = tuple(spec.api_path.lstrip("/") for spec in KINDS)
 SECRET = "s3cret-webhook-value-never-exported"
 
 

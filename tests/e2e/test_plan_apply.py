@@ -11,6 +11,7 @@ from haloform.apply import Applier, ApplyReport, Status
 from haloform.emulator import Emulator, Faults
 from haloform.errors import ApplyError
 from haloform.halo import HaloClient
+from haloform.kinds import KINDS
 from haloform.plan.build import make_plan
 from haloform.plan.model import Action, Plan
 from haloform.render.report import render_report
@@ -260,13 +261,15 @@ async def test_plan_sends_nothing_but_gets(emu: Emulator, examples: Haloform) ->
     assert {method for method, _ in api} == {"GET"}
 
 
+RESOURCES = tuple(spec.api_path.lstrip("/") for spec in KINDS)
+"""The emulator's resource of each managed kind."""
 FAULTS = Faults(error_rate=0.4, drop_rate=0.1, commit_then_fail_rate=0.3, seed=10)
 """Chosen so the first apply of examples/ ends with some resources applied, some
 failed (with an unknown outcome) and some not attempted; the dice are seeded."""
 
 
 def _no_duplicates(emu: Emulator) -> None:
-    for resource in ("Workflow", "TicketRules", "EventRule"):
+    for resource in RESOURCES:
         rows = emu.records(resource)
         for key in ("guid", "name"):
             counts = Counter(str(row[key]).casefold() for row in rows)
@@ -302,9 +305,7 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
         _no_duplicates(emu)
 
         stored = {
-            str(row["guid"]).casefold()
-            for resource in ("Workflow", "TicketRules", "EventRule")
-            for row in emu.records(resource)
+            str(row["guid"]).casefold() for resource in RESOURCES for row in emu.records(resource)
         }
         missing = {
             result.key
@@ -318,4 +319,4 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
         assert (await Applier(client).apply(second)).ok
         assert not (await make_plan(client, request)).has_changes
     _no_duplicates(emu)
-    assert emu.count("Workflow") + emu.count("TicketRules") + emu.count("EventRule") == 10
+    assert sum(emu.count(resource) for resource in RESOURCES) == len(first.changes)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from haloform.diagnostics import Diagnostics, Location
 from haloform.errors import ConfigError
+from haloform.kinds import KINDS, KindName
 from haloform.load.located import validate_document
 from haloform.load.yamlio import read_yaml
 
@@ -57,7 +58,7 @@ class PruneScope(_Strict):
     with one, a reviewer can read in the repo exactly what may be removed.
     """
 
-    kind: Literal["Workflow", "TicketRule", "EventRule"]
+    kind: KindName
     name: str = "*"
     """A shell-style pattern on the resource's name, e.g. ``"hf-*"`` (``[`` opens a
     character class, as in the shell: write ``[[]`` for a literal ``[``)."""
@@ -120,11 +121,7 @@ class Project(_Strict):
     default_environment: str | None = None
     environments: dict[Name, Environment] = Field(default_factory=dict)
     variables: dict[str, str] = Field(default_factory=dict)
-    kinds: tuple[Literal["Workflow", "TicketRule", "EventRule"], ...] = (
-        "Workflow",
-        "TicketRule",
-        "EventRule",
-    )
+    kinds: tuple[KindName, ...] = tuple(spec.kind for spec in KINDS)
     """The kinds this repo manages; live resources of other kinds are never read."""
     prune: tuple[PruneScope, ...] = ()
 
