@@ -17,6 +17,7 @@ from haloform.plan.model import Action, Plan
 from haloform.render.report import render_report
 from tests.conftest import client_for
 from tests.e2e.conftest import Haloform, changes_by_name, fields_of, plan_request
+from tests.examples import RESOURCE_COUNT
 
 WORKFLOWS = {"Incident Lifecycle", "Problem Management", "Service Request Fulfilment"}
 TICKET_RULES = {
@@ -35,20 +36,28 @@ def names(records: list[dict[str, Any]]) -> set[str]:
 
 def test_empty_tenant_to_converged(examples: Haloform) -> None:
     text = examples("plan", ".", "--detailed-exitcode", code=2).stdout
-    assert "Plan: 10 to create, 0 to update, 0 to delete." in text
+    assert f"Plan: {RESOURCE_COUNT} to create, 0 to update, 0 to delete." in text
 
     report = examples.plan()
-    assert report["summary"] == {"create": 10, "update": 0, "delete": 0, "unchanged": 0}
+    assert report["summary"] == {
+        "create": RESOURCE_COUNT,
+        "update": 0,
+        "delete": 0,
+        "unchanged": 0,
+    }
     assert {change["action"] for change in report["changes"]} == {"create"}
     assert report["unmanaged"] == []
 
     applied = examples.apply().stdout
-    assert "Apply: 10 created, 0 updated, 0 deleted; 0 failed, 0 not attempted." in applied
+    assert (
+        f"Apply: {RESOURCE_COUNT} created, 0 updated, 0 deleted; 0 failed, 0 not attempted."
+        in applied
+    )
     assert names(examples.records("Workflow")) == WORKFLOWS
     assert names(examples.records("TicketRules")) == TICKET_RULES
     assert names(examples.records("EventRule")) == EVENT_RULES
 
-    assert examples.assert_converged()["summary"]["unchanged"] == 10
+    assert examples.assert_converged()["summary"]["unchanged"] == RESOURCE_COUNT
 
 
 def test_edits_plan_as_exactly_those_field_changes(examples: Haloform) -> None:

@@ -9,6 +9,7 @@ import pytest
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.repo import load_repo
 from haloform.load.validate import check_repo, summary, validate_repo
+from tests.examples import RESOURCE_COUNT
 from tests.kinds import documents
 from tests.repo_builder import Files, consistent_repo, write_repo
 
@@ -55,7 +56,7 @@ def test_the_examples_are_clean() -> None:
     examples = Path(__file__).parents[2] / "examples"
     repo = validate_repo(examples, {"network_team": "Network"})
     assert [str(d) for d in repo.diagnostics] == []
-    assert len(repo.resources) == 10
+    assert len(repo.resources) == RESOURCE_COUNT
 
 
 def test_check_repo_adds_to_what_loading_found(tmp_path: Path) -> None:
