@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haloform.common.paths import PathItem, field_path, parse_path
+from haloform.common.paths import PathItem, field_path, join_path, parse_path, shown_file
 
 
 @pytest.mark.parametrize(
@@ -44,3 +46,18 @@ _ITEMS = st.one_of(_NAMES, st.integers(min_value=0, max_value=999))
 def test_parse_path_reads_what_field_path_writes(first: str, rest: list[PathItem]) -> None:
     path = (first, *rest)
     assert parse_path(field_path(path)) == path
+
+
+def test_join_path_nests_a_name_in_a_path_or_a_pattern() -> None:
+    assert join_path("", "steps") == "steps"
+    assert join_path("steps[]", "actions") == "steps[].actions"
+    assert join_path("steps[1]", "name") == field_path(("steps", 1, "name"))
+
+
+def test_a_file_is_shown_relative_to_where_one_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert shown_file(tmp_path / "a" / "b.yaml") == Path("a/b.yaml")
+    outside = tmp_path.parent / "elsewhere.yaml"
+    assert shown_file(outside) == outside

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, env_option
 from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.export.run import Export, ExportRequest, FileStatus, export_tenant
@@ -26,7 +26,7 @@ def _run(target: Target, request: ExportRequest) -> Export:
 
 @click.command("export")
 @click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@env_option
 @click.option(
     "--out",
     required=True,

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, env_option
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.fetch.lookups import Directory, fetch_directory
 from haloform.kinds.lookups import RESOLVABLE
@@ -23,7 +23,7 @@ async def _fetch(kinds: list[str], target: Target) -> Directory:
 
 @click.command("lookups")
 @click.argument("kinds", nargs=-1, type=click.Choice([spec.word for spec in RESOLVABLE]))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@env_option
 @click.option(
     "--repo",
     "repo_dir",

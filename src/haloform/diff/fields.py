@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict
 
 from haloform.common.canonical import canonical_json
 from haloform.common.frozen import FrozenJson
+from haloform.common.paths import join_path
 from haloform.kinds import KindSpec
 from haloform.resolve.portable import is_empty
 
@@ -104,14 +105,18 @@ class _Walk:
         self, want: Mapping[str, Any], have: Mapping[str, Any], pattern: str, path: str
     ) -> Iterator[FieldChange]:
         for name, value in want.items():
-            yield from self.value(value, have.get(name), _join(pattern, name), _join(path, name))
+            yield from self.value(
+                value, have.get(name), join_path(pattern, name), join_path(path, name)
+            )
         if not self.symmetric:
             return
         for name, value in have.items():
             if name not in want:
                 # A list only one side has is compared item by item, as an added list is.
                 absent: list[Any] | None = [] if isinstance(value, list) else None
-                yield from self.value(absent, value, _join(pattern, name), _join(path, name))
+                yield from self.value(
+                    absent, value, join_path(pattern, name), join_path(path, name)
+                )
 
     def value(self, want: Any, have: Any, pattern: str, path: str) -> Iterator[FieldChange]:
         if isinstance(want, list) and (isinstance(have, list) or is_empty(have)):
@@ -237,10 +242,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "?" if value is None else str(value)
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
 
 
 def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:

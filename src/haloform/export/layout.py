@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from haloform.common.canonical import canonical_json
 from haloform.common.ids import canonical_guid
-from haloform.common.paths import PathItem
+from haloform.common.paths import PathItem, join_path
 from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import LOOKUP_REFS, REFS, RefField
@@ -41,10 +41,6 @@ from haloform.resolve.portable import is_empty
 
 FLOW_WIDTH = 88
 """A list item shorter than this (roughly, as written) goes on one line."""
-
-
-def join(pattern: str, name: str) -> str:
-    return f"{pattern}.{name}" if pattern else name
 
 
 # --- stable order --------------------------------------------------------------------
@@ -60,7 +56,7 @@ def sort_lists(
     first, so an item's canonical form does not depend on its children's order."""
     if isinstance(value, Mapping):
         return {
-            key: sort_lists(item, keyed, unordered, join(pattern, str(key)))
+            key: sort_lists(item, keyed, unordered, join_path(pattern, str(key)))
             for key, item in value.items()
         }
     if not isinstance(value, list):
@@ -166,7 +162,7 @@ class Meaning:
             if reference is not None:
                 return reference
             found = {
-                str(key): self.canonical(inner, join(pattern, str(key)))
+                str(key): self.canonical(inner, join_path(pattern, str(key)))
                 for key, inner in value.items()
             }
             return {key: inner for key, inner in found.items() if not is_empty(inner)}
@@ -236,7 +232,7 @@ class _Portability:
         if not isinstance(node, Mapping):
             return
         for key, value in node.items():
-            path = f"{pattern}.{key}" if pattern else str(key)
+            path = join_path(pattern, str(key))
             ref = self.references.get(path)
             if ref is None:
                 yield from self.walk(value, path, (*at, key))

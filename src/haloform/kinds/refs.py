@@ -34,6 +34,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 
 from haloform.common.ids import parse_guid
+from haloform.common.paths import join_path
 from haloform.kinds.lookups import LOOKUPS, Lookup
 
 _REF_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
@@ -285,7 +286,7 @@ def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str,
     """Every field of a model and of the models nested in it, by path pattern
     (``steps[].actions[].action_id``)."""
     for name, info in model.model_fields.items():
-        path = f"{prefix}.{name}" if prefix else name
+        path = join_path(prefix, name)
         yield path, info
         for nested, in_list in nested_models(info):
             yield from field_paths(nested, f"{path}[]" if in_list else path)
@@ -324,7 +325,7 @@ def _values(model: BaseModel, prefix: str) -> Iterator[tuple[str, object, RefFie
     own = _own_ref_fields(type(model))
     for name in type(model).model_fields:
         value = getattr(model, name)
-        path = f"{prefix}.{name}" if prefix else name
+        path = join_path(prefix, name)
         yield from _leaves(value, path, own.get(name))
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from haloform.common.paths import shown_file
 from haloform.diagnostics import Diagnostics, Location
 from haloform.errors import ConfigError
 from haloform.kinds import KINDS, KindName
@@ -159,16 +160,8 @@ def find_project(path: Path) -> Path | None:
     for directory in (start, *start.parents) if start.is_dir() else start.parents:
         for name in PROJECT_FILES:
             if (directory / name).is_file():
-                return _shown(directory / name)
+                return shown_file(directory / name)
     return None
-
-
-def _shown(path: Path) -> Path:
-    """Relative to the working directory when inside it, as messages should show it."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def project_root(path: Path) -> Path:

@@ -46,6 +46,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from haloform.common.canonical import digest
+from haloform.common.paths import join_path
 from haloform.kinds import KindSpec, by_kind, by_ref_key
 from haloform.kinds.base import FILE_ONLY
 from haloform.kinds.lookups import criterion_lookup
@@ -122,7 +123,7 @@ class _Walk:
     ) -> dict[str, Any]:
         portable: dict[str, Any] = {}
         for name, info in model.model_fields.items():
-            path = f"{prefix}.{name}" if prefix else name
+            path = join_path(prefix, name)
             if name in FILE_ONLY or path in self.spec.write_only or name not in record:
                 continue
             value = self.value(info, record[name], path, record)
