@@ -88,3 +88,10 @@ def test_the_union_error_lists_every_word_of_the_table() -> None:
     (error,) = caught.value.errors()
     assert error["type"] == "lookup_ref"
     assert error["msg"].endswith(f"({', '.join(row.word for row in LOOKUPS)})")
+
+
+def test_a_marker_names_only_words_of_the_table() -> None:
+    with pytest.raises(ValueError, match="the lookups are agent, team"):
+        LookupOf("agnet")
+    with pytest.raises(ValueError):
+        LookupOf()

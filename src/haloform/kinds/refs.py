@@ -177,6 +177,9 @@ class LookupOf:
     """
 
     def __init__(self, *words: str) -> None:
+        unknown = [word for word in words if word not in LOOKUP_REFS]
+        if unknown or not words:
+            raise ValueError(f"LookupOf{words!r}: the lookups are {', '.join(LOOKUP_REFS)}")
         self.words = words
 
     def __repr__(self) -> str:
