@@ -129,8 +129,8 @@ class WorkflowRef(Ref):
 class LookupRef(Ref):
     """A row of a tenant lookup, by name: names match across tenants, ids do not.
 
-    One subclass per row of ``kinds.lookups.LOOKUPS`` (``AgentRef``, ...) is made from
-    the table below; a model field says which it takes with ``LookupOf``.
+    One subclass per row of the lookup table (``kinds.lookups.LOOKUPS``) is made below
+    (``AgentRef``, ...); a model field says which it takes with ``LookupOf``.
     """
 
 
