@@ -113,7 +113,7 @@ async def test_one_repo_applied_to_both_is_identical_though_every_id_differs(
     assert not comparison.has_differences
     assert comparison.identical == 3
     assert (comparison.a, comparison.b) == (A, B)
-    assert comparison.kinds == ("Workflow", "TicketRule", "EventRule")
+    assert comparison.kinds == tuple(spec.kind for spec in KINDS)
 
 
 async def test_comparing_sends_only_gets(tmp_path: Path, dev: Emulator, prod: Emulator) -> None:

@@ -11,11 +11,13 @@ from haloform.apply import Applier, ApplyReport, Status
 from haloform.emulator import Emulator, Faults
 from haloform.errors import ApplyError
 from haloform.halo import HaloClient
+from haloform.kinds import KINDS
 from haloform.plan.build import make_plan
 from haloform.plan.model import Action, Plan
 from haloform.render.report import render_report
 from tests.conftest import client_for
 from tests.e2e.conftest import Haloform, changes_by_name, fields_of, plan_request
+from tests.examples import RESOURCE_COUNT
 
 WORKFLOWS = {"Incident Lifecycle", "Problem Management", "Service Request Fulfilment"}
 TICKET_RULES = {
@@ -34,20 +36,28 @@ def names(records: list[dict[str, Any]]) -> set[str]:
 
 def test_empty_tenant_to_converged(examples: Haloform) -> None:
     text = examples("plan", ".", "--detailed-exitcode", code=2).stdout
-    assert "Plan: 10 to create, 0 to update, 0 to delete." in text
+    assert f"Plan: {RESOURCE_COUNT} to create, 0 to update, 0 to delete." in text
 
     report = examples.plan()
-    assert report["summary"] == {"create": 10, "update": 0, "delete": 0, "unchanged": 0}
+    assert report["summary"] == {
+        "create": RESOURCE_COUNT,
+        "update": 0,
+        "delete": 0,
+        "unchanged": 0,
+    }
     assert {change["action"] for change in report["changes"]} == {"create"}
     assert report["unmanaged"] == []
 
     applied = examples.apply().stdout
-    assert "Apply: 10 created, 0 updated, 0 deleted; 0 failed, 0 not attempted." in applied
+    assert (
+        f"Apply: {RESOURCE_COUNT} created, 0 updated, 0 deleted; 0 failed, 0 not attempted."
+        in applied
+    )
     assert names(examples.records("Workflow")) == WORKFLOWS
     assert names(examples.records("TicketRules")) == TICKET_RULES
     assert names(examples.records("EventRule")) == EVENT_RULES
 
-    assert examples.assert_converged()["summary"]["unchanged"] == 10
+    assert examples.assert_converged()["summary"]["unchanged"] == RESOURCE_COUNT
 
 
 def test_edits_plan_as_exactly_those_field_changes(examples: Haloform) -> None:
@@ -260,13 +270,15 @@ async def test_plan_sends_nothing_but_gets(emu: Emulator, examples: Haloform) ->
     assert {method for method, _ in api} == {"GET"}
 
 
+RESOURCES = tuple(spec.api_path.lstrip("/") for spec in KINDS)
+"""The emulator's resource of each managed kind."""
 FAULTS = Faults(error_rate=0.4, drop_rate=0.1, commit_then_fail_rate=0.3, seed=10)
 """Chosen so the first apply of examples/ ends with some resources applied, some
 failed (with an unknown outcome) and some not attempted; the dice are seeded."""
 
 
 def _no_duplicates(emu: Emulator) -> None:
-    for resource in ("Workflow", "TicketRules", "EventRule"):
+    for resource in RESOURCES:
         rows = emu.records(resource)
         for key in ("guid", "name"):
             counts = Counter(str(row[key]).casefold() for row in rows)
@@ -302,9 +314,7 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
         _no_duplicates(emu)
 
         stored = {
-            str(row["guid"]).casefold()
-            for resource in ("Workflow", "TicketRules", "EventRule")
-            for row in emu.records(resource)
+            str(row["guid"]).casefold() for resource in RESOURCES for row in emu.records(resource)
         }
         missing = {
             result.key
@@ -318,4 +328,4 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
         assert (await Applier(client).apply(second)).ok
         assert not (await make_plan(client, request)).has_changes
     _no_duplicates(emu)
-    assert emu.count("Workflow") + emu.count("TicketRules") + emu.count("EventRule") == 10
+    assert sum(emu.count(resource) for resource in RESOURCES) == len(first.changes)

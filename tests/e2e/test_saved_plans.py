@@ -12,6 +12,7 @@ from typing import Any
 from haloform.halo import HaloClient
 from haloform.plan.model import Plan
 from tests.e2e.conftest import Haloform, changes_by_name, fields_of
+from tests.examples import RESOURCE_COUNT
 
 P1 = "P1 to Network team"
 PRINTERS = """
@@ -110,7 +111,10 @@ def test_a_plan_for_another_environment_is_refused(examples: Haloform) -> None:
     assert examples.records("Workflow") == []
     assert examples.records("Workflow", env="staging") == []
 
-    assert "Apply: 10 created" in examples("apply", "staging.json", "--auto-approve").stdout
+    assert (
+        f"Apply: {RESOURCE_COUNT} created"
+        in examples("apply", "staging.json", "--auto-approve").stdout
+    )
     assert len(examples.records("Workflow", env="staging")) == 3
     assert examples.records("Workflow") == []
 

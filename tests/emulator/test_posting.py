@@ -9,10 +9,11 @@ import httpx
 import pytest
 
 from haloform.emulator import Emulator, EmulatorConfig
+from haloform.kinds import KINDS
 
 from .conftest import post
 
-RESOURCES = ["Workflow", "TicketRules", "EventRule"]
+RESOURCES = [spec.api_path.lstrip("/") for spec in KINDS]
 
 
 @pytest.fixture(params=RESOURCES)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from haloform.emulator import Emulator, EmulatorConfig
-from haloform.fetch.lookups import LOOKUPS, Entry, LookupSpec, entry_from_row, fetch_directory
+from haloform.fetch.lookups import Entry, entry_from_row, fetch_directory
 from haloform.halo import HaloClient
+from haloform.kinds.lookups import RESOLVABLE, Lookup
 from tests.conftest import client_for
 
 
 async def test_every_lookup_kind_is_read_once(halo: HaloClient) -> None:
     directory = await fetch_directory(halo)
-    assert {spec.kind for spec in LOOKUPS} == set(directory.entries)
-    assert all(directory.all(spec.kind) for spec in LOOKUPS), "the default seed has rows"
-    assert sum(halo.stats.api.values()) == len(LOOKUPS)
+    assert {spec.word for spec in RESOLVABLE} == set(directory.entries)
+    assert all(directory.all(spec.word) for spec in RESOLVABLE), "the default seed has rows"
+    assert sum(halo.stats.api.values()) == len(RESOLVABLE)
 
 
 async def test_priority_is_numbered_by_priorityid_and_outcome_named_by_button(
@@ -44,7 +45,7 @@ async def test_names_stay_and_ids_move_between_tenants() -> None:
 
 
 def test_rows_without_usable_id_or_name_are_skipped() -> None:
-    spec = LookupSpec("team", "/Team")
+    spec = Lookup("team", "/Team")
     rows: list[dict[str, Any]] = [
         {"id": 3, "name": "Network", "guid": "g-1"},
         {"id": "7", "name": "Desk"},

@@ -10,22 +10,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from haloform.fetch.lookups import LOOKUP_KINDS
+from haloform.kinds.lookups import RESOLVABLE, UNRESOLVABLE
 from haloform.kinds.refs import (
     LOOKUP_REFS,
     REFS,
-    AgentRef,
     AnyLookupRef,
     GuidSelector,
+    LookupOf,
+    LookupRef,
     NameOf,
-    OutcomeRef,
     RawId,
     RefField,
-    StatusRef,
     TenantId,
     WorkflowRef,
     iter_raw_ids,
     iter_refs,
+    lookup_ref,
     reference_fields,
 )
 from haloform.kinds.ticket_rule import TicketRule
@@ -36,7 +36,8 @@ GUID = documents.PROBLEM_GUID
 
 
 def test_the_vocabulary_is_the_tenant_lookups_plus_categories_and_workflows() -> None:
-    assert set(LOOKUP_REFS) == LOOKUP_KINDS | {"category"}
+    assert set(LOOKUP_REFS) == {lookup.word for lookup in RESOLVABLE} | UNRESOLVABLE
+    assert {"category"} == UNRESOLVABLE
     assert set(REFS) == set(LOOKUP_REFS) | {"workflow"}
     assert all(cls.target == word for word, cls in REFS.items())
 
@@ -74,15 +75,24 @@ def test_malformed_references_are_refused(written: dict[str, Any]) -> None:
 
 
 def test_references_are_values() -> None:
-    assert AgentRef(agent="Alice") == AgentRef(agent="Alice")
-    assert len({AgentRef(agent="Alice"), AgentRef(agent="Alice"), StatusRef(status="New")}) == 2
+    assert lookup_ref("agent", "Alice") == lookup_ref("agent", "Alice")
+    assert (
+        len(
+            {
+                lookup_ref("agent", "Alice"),
+                lookup_ref("agent", "Alice"),
+                lookup_ref("status", "New"),
+            }
+        )
+        == 2
+    )
     assert WorkflowRef(workflow=GuidSelector(guid=GUID)).guid == GUID
 
 
 def test_any_lookup_reference_is_told_apart_by_its_key() -> None:
     adapter: TypeAdapter[Any] = TypeAdapter(AnyLookupRef)
-    assert adapter.validate_python({"status": "Resolved"}) == StatusRef(status="Resolved")
-    assert adapter.validate_python({"outcome": "Resolve"}) == OutcomeRef(outcome="Resolve")
+    assert adapter.validate_python({"status": "Resolved"}) == lookup_ref("status", "Resolved")
+    assert adapter.validate_python({"outcome": "Resolve"}) == lookup_ref("outcome", "Resolve")
     for wrong in ({"workflow": "Incident"}, {"colour": "red"}, "Resolved", {}):
         with pytest.raises(ValidationError) as caught:
             adapter.validate_python(wrong)
@@ -99,13 +109,13 @@ def test_any_non_blank_name_round_trips(name: str, word: str) -> None:
 def test_the_walk_finds_every_reference_with_its_path() -> None:
     found = list(iter_refs(Workflow.model_validate(documents.workflow())))
     assert found == [
-        ("steps[0].actions[0].action_id", OutcomeRef(outcome="Assign")),
-        ("steps[0].actions[1].action_id", OutcomeRef(outcome="Escalate")),
-        ("steps[1].actions[0].action_id", OutcomeRef(outcome="Resolve")),
-        ("steps[1].rules[0].criteria[0].value_int", StatusRef(status="New")),
+        ("steps[0].actions[0].action_id", lookup_ref("outcome", "Assign")),
+        ("steps[0].actions[1].action_id", lookup_ref("outcome", "Escalate")),
+        ("steps[1].actions[0].action_id", lookup_ref("outcome", "Resolve")),
+        ("steps[1].rules[0].criteria[0].value_int", lookup_ref("status", "New")),
         ("steps[1].rules[0].new_workflow_id", WorkflowRef(workflow=GuidSelector(guid=GUID))),
         ("steps[2].new_flow_id", WorkflowRef(workflow="Problem Management")),
-        ("always_allow_actions[0]", OutcomeRef(outcome="Add Note")),
+        ("always_allow_actions[0]", lookup_ref("outcome", "Add Note")),
     ]
 
 
@@ -129,7 +139,7 @@ def test_plain_numbers_in_criteria_and_plain_fields_are_not_raw_ids() -> None:
 
 class _Inner(BaseModel):
     model_config = ConfigDict(strict=True)
-    owner: AgentRef | TenantId | None = None
+    owner: Annotated[LookupRef, LookupOf("agent")] | TenantId | None = None
 
 
 class _Outer(BaseModel):

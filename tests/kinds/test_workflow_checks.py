@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from haloform.kinds.base import Finding
-from haloform.kinds.workflow import WORKFLOW, Workflow
-from haloform.kinds.workflow_checks import check_workflow
+from haloform.kinds.workflow import WORKFLOW, Workflow, check_workflow
 from tests.kinds import documents
 
 

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from haloform.diagnostics import Location, Severity
+from haloform.kinds import KINDS as REGISTRY
 from haloform.load.documents import LoadResult, config_files, expand, load_file, load_tree
 
-KINDS = frozenset({"Workflow", "TicketRule", "EventRule"})
+KINDS = frozenset(spec.kind for spec in REGISTRY)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -11,6 +11,7 @@ from haloform.diagnostics import Location
 from haloform.kinds import KINDS
 from haloform.load.guids import Assigned, add_guids
 from haloform.load.repo import load_repo
+from tests.examples import RESOURCE_COUNT
 from tests.repo_builder import write_repo
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -251,5 +252,5 @@ def test_the_examples_get_back_exactly_the_guids_they_lost(tmp_path: Path) -> No
     replay = iter(written)
     assigned, problems = add_guids(repo, ALL_KINDS, new_guid=lambda: next(replay))
     assert list(problems) == []
-    assert len(assigned) == len(written) == 10
+    assert len(assigned) == len(written) == RESOURCE_COUNT
     assert {path: path.read_text() for path in originals} == originals

@@ -31,7 +31,6 @@ from haloform.load.located import (
     closest,
     describe_value,
     did_you_mean,
-    field_path,
     to_plain,
     validate_document,
 )
@@ -293,19 +292,6 @@ def test_a_body_without_positions_still_names_the_file() -> None:
     model, diagnostics = validate_document(Workflow, {"name": "x"}, file="f.yaml")
     assert model is None
     assert diagnostics == [Diagnostic("'guid' is required", Location("f.yaml"), "guid")]
-
-
-@pytest.mark.parametrize(
-    ("path", "text"),
-    [
-        (("steps", 1, "actions", 0, "end_step"), "steps[1].actions[0].end_step"),
-        (("criteria",), "criteria"),
-        ((0, "a"), "[0].a"),
-        ((), ""),
-    ],
-)
-def test_field_path_reads_like_the_yaml(path: tuple[str | int, ...], text: str) -> None:
-    assert field_path(path) == text
 
 
 def test_suggestions_ignore_case_and_stay_quiet_when_nothing_is_close() -> None:

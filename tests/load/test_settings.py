@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from haloform.diagnostics import ConfigErrors
 from haloform.errors import ConfigError
+from haloform.kinds import KINDS
 from haloform.load.settings import (
     EMBEDDED,
     Environment,
@@ -38,7 +39,7 @@ def test_without_a_project_file_everything_is_default(tmp_path: Path) -> None:
     assert find_project(tmp_path) is None
     project = load_project(tmp_path)
     assert project == Project()
-    assert project.kinds == ("Workflow", "TicketRule", "EventRule")
+    assert project.kinds == tuple(spec.kind for spec in KINDS)
     assert project.environment(None) == (EMBEDDED, Environment(emulator=True))
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from haloform.diagnostics import Diagnostics, Location
-from haloform.load.located import field_path
 from haloform.load.repo import load_repo
-from haloform.load.validate import check_repo, parse_path, summary, validate_repo
-from haloform.load.yamlio import PathItem
+from haloform.load.validate import check_repo, summary, validate_repo
+from tests.examples import RESOURCE_COUNT
 from tests.kinds import documents
 from tests.repo_builder import Files, consistent_repo, write_repo
 
@@ -59,7 +56,7 @@ def test_the_examples_are_clean() -> None:
     examples = Path(__file__).parents[2] / "examples"
     repo = validate_repo(examples, {"network_team": "Network"})
     assert [str(d) for d in repo.diagnostics] == []
-    assert len(repo.resources) == 10
+    assert len(repo.resources) == RESOURCE_COUNT
 
 
 def test_check_repo_adds_to_what_loading_found(tmp_path: Path) -> None:
@@ -345,31 +342,7 @@ def test_one_run_reports_every_problem_of_every_file(tmp_path: Path) -> None:
     assert "undefined variable 'undefined'" in result[4]
 
 
-# --- parse_path and summary ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "path"),
-    [
-        ("name", ("name",)),
-        ("new_workflow_id.workflow", ("new_workflow_id", "workflow")),
-        ("steps[1].actions[0].action_id", ("steps", 1, "actions", 0, "action_id")),
-        ("always_allow_actions[1]", ("always_allow_actions", 1)),
-        ("matrix[2][3].x", ("matrix", 2, 3, "x")),
-    ],
-)
-def test_parse_path(text: str, path: tuple[PathItem, ...]) -> None:
-    assert parse_path(text) == path
-
-
-_NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
-_ITEMS = st.one_of(_NAMES, st.integers(min_value=0, max_value=999))
-
-
-@given(first=_NAMES, rest=st.lists(_ITEMS, max_size=6))
-def test_parse_path_reads_what_field_path_writes(first: str, rest: list[PathItem]) -> None:
-    path = (first, *rest)
-    assert parse_path(field_path(path)) == path
+# --- summary ------------------------------------------------------------------------------
 
 
 def test_summary_lists_findings_in_file_order_then_counts() -> None:

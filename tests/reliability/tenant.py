@@ -31,7 +31,7 @@ from haloform.plan.build import PlanRequest, make_plan
 from haloform.plan.model import Action, Plan
 from tests.conftest import client_for
 
-RESOURCES = {"Workflow": "Workflow", "TicketRule": "TicketRules", "EventRule": "EventRule"}
+RESOURCES = {spec.kind: spec.api_path.lstrip("/") for spec in KINDS}
 """Kind -> the emulator's resource name."""
 FAST_RETRY = RetryPolicy(max_retries=12, base_delay_s=0.02, max_delay_s=0.5)
 """Backoff in milliseconds, yet enough in all (about 4 s) to outlast a 2 s window."""

@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 
 from haloform.apply.events import EventHook
-from haloform.apply.guards import ApplyOptions, Levels, check_levels, refusal, spec_of
+from haloform.apply.guards import ApplyOptions, Levels, check_levels, refusal
 from haloform.apply.journal import INTERRUPTED, Journal, JournalSink, JournalWriteError, Outcome
 from haloform.apply.live import STOPPING
 from haloform.apply.report import ApplyReport, Status
@@ -26,7 +26,7 @@ from haloform.errors import ApplyError, HaloError
 from haloform.halo import HaloClient
 from haloform.halo.failures import Redactor
 from haloform.plan.graph import apply_levels
-from haloform.plan.model import Action, Plan
+from haloform.plan.model import Action, Plan, spec_of
 
 
 class Applier:

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from haloform.apply.ids import change_key
-from haloform.errors import PlanError
-from haloform.kinds import KindSpec, by_kind
 from haloform.plan.model import Action, Change, Plan
 
 Levels = Sequence[Sequence[Change]]
@@ -92,12 +90,3 @@ def check_levels(plan: Plan, levels: Levels) -> tuple[tuple[Change, ...], ...]:
     if seen != wanted.keys():
         raise ValueError(f"the levels leave out {sorted(wanted.keys() - seen)}")
     return tuple(tuple(level) for level in levels)
-
-
-def spec_of(kind: str) -> KindSpec:
-    """The spec of a kind a plan changes; a plan made by another haloform may name
-    one this haloform does not manage."""
-    spec = by_kind(kind)
-    if spec is None:
-        raise PlanError(f"the plan changes {kind} resources, which this haloform does not manage")
-    return spec

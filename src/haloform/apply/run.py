@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from haloform.apply.batch import BatchSender, Item, Settle
-from haloform.apply.guards import ApplyOptions, Levels, spec_of
+from haloform.apply.guards import ApplyOptions, Levels
 from haloform.apply.ids import IdMap, change_key, managed_refs, normal_key
 from haloform.apply.journal import Journal, Outcome
 from haloform.apply.live import STOPPING, managed_rows
@@ -26,7 +26,7 @@ from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
-from haloform.plan.model import Action, Change, Plan
+from haloform.plan.model import Action, Change, Plan, spec_of
 from haloform.plan.payload import update_payload
 
 _WHY = {
@@ -151,7 +151,7 @@ class Run:
             body["id"] = change.live_id
         return Item(change, body)
 
-    def _first_pass_fields(self, change: Change) -> dict[str, Any] | None:
+    def _first_pass_fields(self, change: Change) -> Mapping[str, Any] | None:
         """A create's payload without the fields that refer to itself (held back)."""
         payload, own = change.payload, change_key(change)
         if payload is None or change.action is not Action.CREATE:

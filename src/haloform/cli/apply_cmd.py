@@ -26,10 +26,11 @@ from haloform.apply import (
     read_journal,
     record_nothing_to_do,
 )
-from haloform.cli.context import common_options, state, use_color
+from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for
 from haloform.cli.progress import ApplyProgress
 from haloform.cli.tenants import Target, choose, open_client
+from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.load.documents import PROJECT_FILES
 from haloform.load.settings import load_project
@@ -85,7 +86,7 @@ def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Plan
     elif last.interrupted:
         click.echo(render_journal(last))
         click.echo(
-            f"Resuming from {_shown(last.path)}: planning afresh from what {target.label} "
+            f"Resuming from {shown_file(last.path)}: planning afresh from what {target.label} "
             "holds now (what landed is found by guid and not sent again).",
             err=True,
         )
@@ -122,7 +123,7 @@ def _stop_on_sigterm() -> None:
 
 @click.command("apply")
 @click.argument("source", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@env_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
 @click.option("--allow-delete", is_flag=True, help="Let the plan's deletes run.")
 @click.option("--max-deletes", type=click.IntRange(0), help="Refuse a plan deleting more.")
@@ -214,7 +215,7 @@ def _interrupted(path: Path, code: int) -> NoReturn:
         except ConfigError as error:
             click.echo(f"Warning: cannot read this apply's journal: {error}", err=True)
         click.echo(
-            f"Interrupted. The journal of this apply is {_shown(path)}; "
+            f"Interrupted. The journal of this apply is {shown_file(path)}; "
             "'haloform apply --resume' shows it and finishes the job.",
             err=True,
         )
@@ -231,14 +232,6 @@ def _journal_nothing(planned: Planned) -> None:
             record_nothing_to_do(planned.plan, journal)
         except JournalWriteError as error:
             click.echo(f"Warning: {error}", err=True)
-
-
-def _shown(path: Path) -> Path:
-    """``path`` relative to the working directory when it is under it."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def interactive() -> bool:

@@ -97,3 +97,9 @@ def common_options(func: F) -> F:
         is_eager=True,
         help="Show tracebacks and debug logs (secrets are still never shown).",
     )(func)
+
+
+env_option = click.option(
+    "--env", help="Environment of haloform.yaml (default: HALO_URL, else the default)."
+)
+"""``--env NAME``: the one tenant a command talks to."""

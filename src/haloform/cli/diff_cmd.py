@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from haloform.cli.context import common_options, use_color
+from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.plan_cmds import CHANGES_PRESENT
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.diff.tenants import Side, Source, TenantComparison, compare_tenants
 from haloform.errors import ConfigError
 from haloform.halo import HaloClient
-from haloform.kinds import KINDS, KindSpec
+from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
 from haloform.render import FORMATS, render_comparison
 
@@ -30,21 +31,6 @@ def _targets(project: Project, envs: Sequence[str], directory: Path) -> tuple[Ta
     if envs[0] == envs[1]:
         raise ConfigError(f"diff compares two environments: --env {envs[0]} is given twice")
     return choose(project, envs[0], directory), choose(project, envs[1], directory)
-
-
-def _specs(project: Project, kinds: Sequence[str]) -> tuple[KindSpec, ...]:
-    """The kinds to compare: ``--kinds`` (comma-separated or repeated, any case), else
-    the kinds haloform.yaml manages."""
-    wanted = [word.strip() for option in kinds for word in option.split(",") if word.strip()]
-    if not wanted:
-        return tuple(spec for spec in KINDS if spec.kind in project.kinds)
-    known = {spec.kind.casefold(): spec for spec in KINDS}
-    unknown = [word for word in wanted if word.casefold() not in known]
-    if unknown:
-        names = ", ".join(spec.kind for spec in KINDS)
-        raise ConfigError(f"--kinds: unknown kind {unknown[0]!r} (known: {names})")
-    chosen = {known[word.casefold()].kind for word in wanted}
-    return tuple(spec for spec in KINDS if spec.kind in chosen)
 
 
 def _source(target: Target, client: HaloClient) -> Source:
@@ -93,7 +79,7 @@ def diff(
     """
     project = load_project(directory)
     a, b = _targets(project, envs, directory)
-    comparison = asyncio.run(_compare(a, b, _specs(project, kinds)))
+    comparison = asyncio.run(_compare(a, b, chosen_kinds(kinds, project, case_sensitive=False)))
     color = use_color(fmt)
     click.echo(render_comparison(comparison, fmt, color=color), nl=False)
     if detailed_exitcode and comparison.has_differences:

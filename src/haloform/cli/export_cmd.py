@@ -7,27 +7,15 @@ from pathlib import Path
 
 import click
 
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, env_option
+from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.tenants import Target, choose, open_client
-from haloform.errors import ConfigError
 from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
 from haloform.export.selection import Selection
-from haloform.kinds import KINDS, KindSpec, by_kind
+from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
 
 _SHOWN = (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED, FileStatus.DELETED)
-
-
-def _kinds(option: str | None, project: Project) -> tuple[KindSpec, ...]:
-    names = [name.strip() for name in option.split(",")] if option else list(project.kinds)
-    specs = []
-    for name in filter(None, names):
-        spec = by_kind(name)
-        if spec is None:
-            known = ", ".join(spec.kind for spec in KINDS)
-            raise ConfigError(f"--kinds: unknown kind {name!r} (known: {known})")
-        specs.append(spec)
-    return tuple(spec for spec in KINDS if spec in specs)
 
 
 def exported(
@@ -63,7 +51,7 @@ def exported(
 
 @click.command("export")
 @click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@env_option
 @click.option(
     "--out",
     required=True,
@@ -89,7 +77,13 @@ def export(
     """
     project = load_project(directory)
     target = choose(project, env, directory)
-    result = exported(project, target, out, _kinds(kinds, project), prune_files=prune_files)
+    result = exported(
+        project,
+        target,
+        out,
+        chosen_kinds([kinds] if kinds else [], project),
+        prune_files=prune_files,
+    )
     for file in result.files:
         click.echo(file_line(out, file))
     for gone in result.absent:

@@ -9,9 +9,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, env_option
 from haloform.cli.tenants import Target, choose, open_client
-from haloform.fetch.lookups import LOOKUPS, Directory, fetch_directory
+from haloform.fetch.lookups import Directory, fetch_directory
+from haloform.kinds.lookups import RESOLVABLE
 from haloform.load.settings import load_project
 
 
@@ -21,8 +22,8 @@ async def _fetch(kinds: list[str], target: Target) -> Directory:
 
 
 @click.command("lookups")
-@click.argument("kinds", nargs=-1, type=click.Choice([spec.kind for spec in LOOKUPS]))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@click.argument("kinds", nargs=-1, type=click.Choice([spec.word for spec in RESOLVABLE]))
+@env_option
 @click.option(
     "--repo",
     "repo_dir",
@@ -35,7 +36,7 @@ async def _fetch(kinds: list[str], target: Target) -> Directory:
 def lookups(kinds: tuple[str, ...], env: str | None, repo_dir: Path) -> None:
     """List agents, teams, statuses... by name: what references can point at."""
     target = choose(load_project(repo_dir), env, repo_dir)
-    wanted = list(kinds) or [spec.kind for spec in LOOKUPS]
+    wanted = list(kinds) or [spec.word for spec in RESOLVABLE]
     directory = asyncio.run(_fetch(wanted, target))
     table = Table("kind", "name", "id", "guid", box=None, pad_edge=False)
     for kind in wanted:

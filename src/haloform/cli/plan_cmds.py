@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
-from haloform.cli.context import common_options, use_color
+from haloform.cli.context import common_options, env_option, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
@@ -88,7 +88,7 @@ def last_apply(target: Target) -> JournalState | None:
 
 @click.command("plan")
 @click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--env", help="Environment of haloform.yaml (default: HALO_URL, else the default).")
+@env_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--out",

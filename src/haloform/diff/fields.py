@@ -38,7 +38,6 @@ joins their values with ``->``; a reference shows its name), ``criteria[+]`` and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from haloform.common.canonical import canonical_json
+from haloform.common.frozen import FrozenJson
+from haloform.common.paths import join_path
 from haloform.kinds import KindSpec
 from haloform.resolve.portable import is_empty
 
@@ -60,8 +62,8 @@ class FieldChange(BaseModel):
     path: str
     """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
     (see this module's docstring for the whole syntax)."""
-    before: Any = None
-    after: Any = None
+    before: FrozenJson = None
+    after: FrozenJson = None
 
 
 def diff(
@@ -103,14 +105,18 @@ class _Walk:
         self, want: Mapping[str, Any], have: Mapping[str, Any], pattern: str, path: str
     ) -> Iterator[FieldChange]:
         for name, value in want.items():
-            yield from self.value(value, have.get(name), _join(pattern, name), _join(path, name))
+            yield from self.value(
+                value, have.get(name), join_path(pattern, name), join_path(path, name)
+            )
         if not self.symmetric:
             return
         for name, value in have.items():
             if name not in want:
                 # A list only one side has is compared item by item, as an added list is.
                 absent: list[Any] | None = [] if isinstance(value, list) else None
-                yield from self.value(absent, value, _join(pattern, name), _join(path, name))
+                yield from self.value(
+                    absent, value, join_path(pattern, name), join_path(path, name)
+                )
 
     def value(self, want: Any, have: Any, pattern: str, path: str) -> Iterator[FieldChange]:
         if isinstance(want, list) and (isinstance(have, list) or is_empty(have)):
@@ -221,7 +227,7 @@ def _identity(item: Any, keys: tuple[str, ...]) -> str | None:
     values = [item.get(key) for key in keys]
     if all(is_empty(value) for value in values):
         return None
-    return json.dumps(values, sort_keys=True, default=str)
+    return canonical_json(values)
 
 
 def _label(item: Mapping[str, Any], keys: tuple[str, ...]) -> str:
@@ -238,13 +244,9 @@ def _shown(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
-
-
 def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:
     # Removals before additions, as a reader of a diff expects (`[-]` sorts after `[+]`).
     parts = _DIGITS.split(change.path.replace("[-]", "[*]"))
     natural = tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
-    values = json.dumps([change.before, change.after], sort_keys=True, default=str)
+    values = canonical_json([change.before, change.after])
     return natural, values

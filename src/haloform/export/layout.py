@@ -19,25 +19,20 @@ value means whichever way a person spelled it.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from haloform.common.canonical import canonical_json
 from haloform.common.ids import canonical_guid
+from haloform.common.paths import PathItem, join_path
 from haloform.kinds import KindSpec, by_ref_key
-from haloform.kinds.criteria import criterion_lookup
+from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import LOOKUP_REFS, RefField
 from haloform.load.documents import expand
 from haloform.load.style import is_reference
-from haloform.load.yamlio import PathItem
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty
-
-
-def join(pattern: str, name: str) -> str:
-    return f"{pattern}.{name}" if pattern else name
-
 
 # --- stable order --------------------------------------------------------------------
 
@@ -52,7 +47,7 @@ def sort_lists(
     first, so an item's canonical form does not depend on its children's order."""
     if isinstance(value, Mapping):
         return {
-            key: sort_lists(item, keyed, unordered, join(pattern, str(key)))
+            key: sort_lists(item, keyed, unordered, join_path(pattern, str(key)))
             for key, item in value.items()
         }
     if not isinstance(value, list):
@@ -64,10 +59,6 @@ def sort_lists(
     elif pattern in unordered:
         items.sort(key=canonical_json)
     return items
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _key_order(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
@@ -117,7 +108,7 @@ class Meaning:
             if reference is not None:
                 return reference
             found = {
-                str(key): self.canonical(inner, join(pattern, str(key)))
+                str(key): self.canonical(inner, join_path(pattern, str(key)))
                 for key, inner in value.items()
             }
             return {key: inner for key, inner in found.items() if not is_empty(inner)}
@@ -187,7 +178,7 @@ class _Portability:
         if not isinstance(node, Mapping):
             return
         for key, value in node.items():
-            path = f"{pattern}.{key}" if pattern else str(key)
+            path = join_path(pattern, str(key))
             ref = self.references.get(path)
             if ref is None:
                 yield from self.walk(value, path, (*at, key))
@@ -218,11 +209,3 @@ class _Portability:
                 if count > 1:
                     return f"{count} {word}s are named {name!r} in {tenant}: rename one in Halo"
         return None
-
-
-def shown_path(at: tuple[PathItem, ...]) -> str:
-    """``("steps", 1, "new_flow_id")`` -> ``steps[1].new_flow_id``, as diagnostics show it."""
-    text = ""
-    for item in at:
-        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
-    return text

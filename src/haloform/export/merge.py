@@ -21,7 +21,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from haloform.export.layout import Meaning, join
+from haloform.common.paths import join_path
+from haloform.export.layout import Meaning
 from haloform.load.style import to_node
 from haloform.resolve.portable import is_empty
 
@@ -47,12 +48,12 @@ class Merger:
     def mapping(self, old: CommentedMap, new: Mapping[str, Any], pattern: str) -> None:
         for key in [key for key in old if key not in new]:
             kept = pattern == "" and key in self.keep
-            if not kept and not is_empty(self.meaning.canonical(old[key], join(pattern, key))):
+            if not kept and not is_empty(self.meaning.canonical(old[key], join_path(pattern, key))):
                 remove(old, key)  # an empty value means what absent means: left as written
         previous: Any = None
         for key, value in new.items():
             if key in old:
-                self._set(old, key, self.value(old[key], value, join(pattern, key)))
+                self._set(old, key, self.value(old[key], value, join_path(pattern, key)))
             elif (
                 pattern == ""
                 and key in self.defaults
@@ -100,7 +101,7 @@ class Merger:
         keys = [(name, old.get(name), new.get(name)) for name in fields]
         if all(is_empty(a) and is_empty(b) for _, a, b in keys):
             return self.meaning.same(old, new, item)
-        return all(self.meaning.same(a, b, join(item, name)) for name, a, b in keys)
+        return all(self.meaning.same(a, b, join_path(item, name)) for name, a, b in keys)
 
     def _apply_pairs(
         self, old: CommentedSeq, new: list[Any], pairs: dict[int, int], item: str, *, reuse: bool
@@ -139,7 +140,7 @@ class Merger:
         return sum(
             1
             for key, value in new.items()
-            if key in old and self.meaning.same(old[key], value, join(item, str(key)))
+            if key in old and self.meaning.same(old[key], value, join_path(item, str(key)))
         )
 
     @staticmethod

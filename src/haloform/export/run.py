@@ -28,6 +28,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from haloform.common.ids import canonical_guid, known_id
+from haloform.common.paths import field_path
 from haloform.diagnostics import Diagnostics, Location
 from haloform.export.files import (
     Disk,
@@ -39,7 +40,6 @@ from haloform.export.files import (
 )
 from haloform.export.layout import (
     Meaning,
-    shown_path,
     sort_lists,
     unportable,
 )
@@ -370,7 +370,7 @@ def _portability(build: _Build, texts: Mapping[str, str]) -> list[str]:
         shown = str(build.request.out / path)
         for at, message in problems:
             where = location(shown, written, at) if written is not None else Location(shown)
-            found.warning(message, where, shown_path(at))
+            found.warning(message, where, field_path(at))
     return [str(diagnostic) for diagnostic in found]
 
 

@@ -1,9 +1,7 @@
-"""The tenant directory: things a config repo refers to but does not own.
+"""The tenant directory: each lookup's rows, as one tenant numbers them.
 
-Agents, teams, statuses, priorities, SLAs, templates, ticket types and outcomes have
-numeric ids that differ between tenants while their names stay the same, so files name
-them and each tenant's directory turns a name into that tenant's id (and back, for
-export). Each lookup is declared once here; nothing else knows their endpoints' quirks.
+Which lookups exist, where Halo lists them and how their rows are numbered and named
+is declared once, in ``haloform.kinds.lookups``; this module reads them from a tenant.
 """
 
 from __future__ import annotations
@@ -13,31 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-
-@dataclass(frozen=True)
-class LookupSpec:
-    """How one lookup endpoint names and numbers its rows."""
-
-    kind: str
-    """The word a reference uses: ``{agent: Alice Admin}``."""
-    path: str
-    id_field: str = "id"
-    """The field rules store. /Priority's ``id`` is a GUID; rules store ``priorityid``."""
-    name_fields: tuple[str, ...] = ("name",)
-    """Where the display name is; the first non-empty one wins."""
-
-
-LOOKUPS: tuple[LookupSpec, ...] = (
-    LookupSpec("agent", "/Agent"),
-    LookupSpec("team", "/Team"),
-    LookupSpec("status", "/Status"),
-    LookupSpec("priority", "/Priority", id_field="priorityid"),
-    LookupSpec("sla", "/SLA"),
-    LookupSpec("template", "/Template"),
-    LookupSpec("tickettype", "/TicketType"),
-    LookupSpec("outcome", "/Outcome", name_fields=("buttonname", "outcome", "labellong")),
-)
-LOOKUP_KINDS: frozenset[str] = frozenset(spec.kind for spec in LOOKUPS)
+from haloform.kinds.lookups import RESOLVABLE, Lookup
 
 
 @dataclass(frozen=True)
@@ -73,7 +47,7 @@ class Lister(Protocol):
     async def list(self, path: str) -> list[dict[str, Any]]: ...
 
 
-def entry_from_row(spec: LookupSpec, row: Mapping[str, Any]) -> Entry | None:
+def entry_from_row(spec: Lookup, row: Mapping[str, Any]) -> Entry | None:
     """A row as an ``Entry``, or None when it lacks a usable id or name."""
     raw_id = row.get(spec.id_field)
     name = next((str(row[key]) for key in spec.name_fields if row.get(key)), None)
@@ -89,13 +63,13 @@ def entry_from_row(spec: LookupSpec, row: Mapping[str, Any]) -> Entry | None:
 
 async def fetch_directory(client: Lister, kinds: Iterable[str] | None = None) -> Directory:
     """One GET per lookup kind, concurrently (the client keeps within the rate limit)."""
-    wanted = set(kinds) if kinds is not None else set(LOOKUP_KINDS)
-    specs = [spec for spec in LOOKUPS if spec.kind in wanted]
-    answers = await asyncio.gather(*(client.list(spec.path) for spec in specs))
+    wanted = set(kinds) if kinds is not None else {spec.word for spec in RESOLVABLE}
+    specs = [(spec, spec.path) for spec in RESOLVABLE if spec.word in wanted and spec.path]
+    answers = await asyncio.gather(*(client.list(path) for _, path in specs))
     entries: dict[str, tuple[Entry, ...]] = {}
-    for spec, rows in zip(specs, answers, strict=True):
+    for (spec, _), rows in zip(specs, answers, strict=True):
         parsed = (entry_from_row(spec, row) for row in rows)
-        entries[spec.kind] = tuple(
+        entries[spec.word] = tuple(
             sorted((entry for entry in parsed if entry is not None), key=lambda e: (e.name, e.id))
         )
     return Directory(entries)

@@ -12,7 +12,6 @@ tests the emulator's in-process transport.
 
 from __future__ import annotations
 
-import json
 import ssl
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -22,6 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from haloform import __version__
+from haloform.common.canonical import canonical_json
 from haloform.errors import ConfigError
 from haloform.halo import shapes
 from haloform.halo.accounting import RequestStats
@@ -204,7 +204,7 @@ def _bearer(token: str) -> dict[str, str]:
 def _identity(record: Record) -> str:
     """What makes a record the same record on two pages."""
     key = record["id"] if record.get("id") is not None else record
-    return json.dumps(key, sort_keys=True, default=str)
+    return canonical_json(key)
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:

@@ -7,6 +7,7 @@ registry and its ``KindSpec``; nothing outside ``kinds/`` names a kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from haloform.kinds.base import KindSpec, Resolver, Resource
 from haloform.kinds.event_rule import EVENT_RULE
@@ -16,6 +17,13 @@ from haloform.kinds.workflow import WORKFLOW
 
 KINDS: tuple[KindSpec, ...] = (WORKFLOW, TICKET_RULE, EVENT_RULE)
 """Every managed kind, referable kinds first."""
+
+if TYPE_CHECKING:
+    KindName = str
+else:
+    KindName = Literal[tuple(spec.kind for spec in KINDS)]
+"""A managed kind's name where a file writes one (haloform.yaml's ``kinds``): checked,
+and listed in the JSON Schemas, against the registry. Type checkers see a ``str``."""
 
 _BY_KIND = {spec.kind: spec for spec in KINDS}
 _BY_REF_KEY = {spec.ref_key: spec for spec in KINDS if spec.ref_key}
@@ -66,6 +74,7 @@ def _is_itself(resource: Resource, dependency: Dependency) -> bool:
 __all__ = [
     "KINDS",
     "Dependency",
+    "KindName",
     "KindSpec",
     "Resolver",
     "Resource",

@@ -8,10 +8,8 @@ whatever holds it, so every link back to an owner is server-owned here.
 
 from __future__ import annotations
 
-import types
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
@@ -65,29 +63,6 @@ class Criterion(HaloModel):
 
 
 CriteriaList = Annotated[list[Criterion], UNORDERED]
-
-CRITERION_LOOKUPS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "agent_id": "agent",
-        "priority_id": "priority",
-        "requesttype_id": "tickettype",
-        "sla_id": "sla",
-        "status_id": "status",
-        "team_id": "team",
-        "template_id": "template",
-        "tickettype_id": "tickettype",
-    }
-)
-"""Ticket fields whose criteria hold a lookup row's id in ``value_int``, by lower-case
-``fieldname``. Halo's answer says only "an int"; the fieldname is what tells a
-priority id from a status id, so this is how a live criterion gets a portable name.
-Halo's ticket-type field is ``requesttype_id`` in its database and ``tickettype_id``
-in its API, so both are here. A fieldname not listed keeps its raw ``value_int``."""
-
-
-def criterion_lookup(criterion: Mapping[str, Any]) -> str | None:
-    """The lookup kind a criterion's ``value_int`` points at, if its field is known."""
-    return CRITERION_LOOKUPS.get(str(criterion.get("fieldname") or "").casefold())
 
 
 class Restriction(HaloModel):

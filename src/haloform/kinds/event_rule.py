@@ -19,7 +19,7 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaList
-from haloform.kinds.refs import TemplateRef, TenantId, TicketTypeRef
+from haloform.kinds.refs import LookupOf, LookupRef, TenantId
 
 
 class EventMapping(HaloModel):
@@ -61,8 +61,8 @@ class EventRule(Resource):
     create_type: int | None = None
     alwayscreatenew: bool | None = None
     hide_actions: bool | None = None
-    tickettype_id: TicketTypeRef | TenantId | None = None
-    template_id: TemplateRef | TenantId | None = None
+    tickettype_id: Annotated[LookupRef, LookupOf("tickettype")] | TenantId | None = None
+    template_id: Annotated[LookupRef, LookupOf("template")] | TenantId | None = None
     user_id: int | None = None
     defaultsite: int | None = None
 

@@ -24,14 +24,18 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
+    GetCoreSchemaHandler,
     StringConstraints,
     Tag,
     WithJsonSchema,
+    create_model,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from haloform.common.ids import parse_guid
+from haloform.common.paths import join_path
+from haloform.kinds.lookups import LOOKUPS, Lookup
 
 _REF_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
 
@@ -123,80 +127,36 @@ class WorkflowRef(Ref):
 
 
 class LookupRef(Ref):
-    """A row of a tenant lookup, by name: names match across tenants, ids do not."""
+    """A row of a tenant lookup, by name: names match across tenants, ids do not.
+
+    One subclass per row of the lookup table (``kinds.lookups.LOOKUPS``) is made below
+    (``AgentRef``, ...); a model field says which it takes with ``LookupOf``.
+    """
 
 
-class AgentRef(LookupRef):
-    target: ClassVar[str] = "agent"
-    agent: Name
-
-
-class TeamRef(LookupRef):
-    target: ClassVar[str] = "team"
-    team: Name
-
-
-class StatusRef(LookupRef):
-    target: ClassVar[str] = "status"
-    status: Name
-
-
-class PriorityRef(LookupRef):
-    target: ClassVar[str] = "priority"
-    priority: Name
-
-
-class SlaRef(LookupRef):
-    target: ClassVar[str] = "sla"
-    sla: Name
-
-
-class TemplateRef(LookupRef):
-    target: ClassVar[str] = "template"
-    template: Name
-
-
-class TicketTypeRef(LookupRef):
-    target: ClassVar[str] = "tickettype"
-    tickettype: Name
-
-
-class OutcomeRef(LookupRef):
-    """An Outcome (what Halo's screens call an Action), by its button name."""
-
-    target: ClassVar[str] = "outcome"
-    outcome: Name
-
-
-class CategoryRef(LookupRef):
-    """A ticket category by name. Accepted in files but NOT resolvable yet: the Halo API
-    subset haloform talks to has no category lookup, so a plan that needs its id fails
-    saying so. Until then a raw id (not portable) is the way to set a category."""
-
-    target: ClassVar[str] = "category"
-    category: Name
+def _lookup_model(lookup: Lookup) -> type[LookupRef]:
+    fields: dict[str, Any] = {"target": (ClassVar[str], lookup.word), lookup.word: (Name, ...)}
+    return create_model(
+        lookup.model_name,
+        __base__=LookupRef,
+        __doc__=lookup.about,
+        __module__=__name__,
+        **fields,
+    )
 
 
 LOOKUP_REFS: Mapping[str, type[LookupRef]] = types.MappingProxyType(
-    {
-        cls.target: cls
-        for cls in (
-            AgentRef,
-            TeamRef,
-            StatusRef,
-            PriorityRef,
-            SlaRef,
-            TemplateRef,
-            TicketTypeRef,
-            OutcomeRef,
-            CategoryRef,
-        )
-    }
+    {lookup.word: _lookup_model(lookup) for lookup in LOOKUPS}
 )
 """The lookup vocabulary, by the word a file writes."""
 
 REFS: Mapping[str, type[Ref]] = types.MappingProxyType({"workflow": WorkflowRef, **LOOKUP_REFS})
 """Every reference word a file may use."""
+
+
+def lookup_ref(word: str, name: str) -> LookupRef:
+    """``{word: name}`` as its reference model (``lookup_ref("agent", "Alice")``)."""
+    return LOOKUP_REFS[word].model_validate({word: name})
 
 
 def _lookup_word(value: Any) -> str | None:
@@ -207,25 +167,47 @@ def _lookup_word(value: Any) -> str | None:
     return None
 
 
-AnyLookupRef = Annotated[
-    Annotated[AgentRef, Tag("agent")]
-    | Annotated[TeamRef, Tag("team")]
-    | Annotated[StatusRef, Tag("status")]
-    | Annotated[PriorityRef, Tag("priority")]
-    | Annotated[SlaRef, Tag("sla")]
-    | Annotated[TemplateRef, Tag("template")]
-    | Annotated[TicketTypeRef, Tag("tickettype")]
-    | Annotated[OutcomeRef, Tag("outcome")]
-    | Annotated[CategoryRef, Tag("category")],
-    Discriminator(
-        _lookup_word,
-        custom_error_type="lookup_ref",
-        custom_error_message=(
-            "expected a lookup reference such as {status: Resolved} "
-            "(agent, team, status, priority, sla, template, tickettype, outcome, category)"
-        ),
-    ),
-]
+class LookupOf:
+    """Says which lookups a ``LookupRef`` field takes: ``Annotated[LookupRef,
+    LookupOf("agent")]`` validates (and documents) as ``{agent: <name>}``; several
+    words make a union told apart by its key.
+
+    The reference models are made from the lookup table at import time, so a type
+    checker knows them only as ``LookupRef``; this marker hands pydantic the real one.
+    """
+
+    def __init__(self, *words: str) -> None:
+        unknown = [word for word in words if word not in LOOKUP_REFS]
+        if unknown or not words:
+            raise ValueError(f"LookupOf{words!r}: the lookups are {', '.join(LOOKUP_REFS)}")
+        self.words = words
+
+    def __repr__(self) -> str:
+        return f"LookupOf{self.words!r}"
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return handler.generate_schema(self._annotation())
+
+    def _annotation(self) -> Any:
+        if len(self.words) == 1:
+            return LOOKUP_REFS[self.words[0]]
+        tagged = tuple(Annotated[LOOKUP_REFS[word], Tag(word)] for word in self.words)
+        return Annotated[
+            Union[tagged],  # noqa: UP007 (a union built from a tuple)
+            Discriminator(
+                _lookup_word,
+                custom_error_type="lookup_ref",
+                custom_error_message=(
+                    "expected a lookup reference such as {status: Resolved} "
+                    f"({', '.join(self.words)})"
+                ),
+            ),
+        ]
+
+
+AnyLookupRef = Annotated[LookupRef, LookupOf(*LOOKUP_REFS)]
 """Any lookup reference, told apart by its key (criteria ``value_int`` takes one)."""
 
 
@@ -255,11 +237,16 @@ def members(annotation: Any) -> Iterator[tuple[Any, tuple[object, ...]]]:
     """Every alternative an annotation allows, with the metadata wrapped around it.
 
     Unions are flattened and lists looked through, since a reference or a nested model
-    means the same whether it stands alone or in a list.
+    means the same whether it stands alone or in a list; a ``LookupOf`` field yields
+    the reference models it takes.
     """
     origin = get_origin(annotation)
     if origin is Annotated:
         inner, *metadata = get_args(annotation)
+        lookups = [marker for marker in metadata if isinstance(marker, LookupOf)]
+        if lookups:  # the reference models the marker stands for
+            metadata = [marker for marker in metadata if marker not in lookups]
+            inner = Union[tuple(LOOKUP_REFS[word] for word in lookups[0].words)]  # noqa: UP007
         for member, found in members(inner):
             yield member, (*metadata, *found)
     elif origin in (Union, types.UnionType, list):
@@ -302,7 +289,7 @@ def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str,
     """Every field of a model and of the models nested in it, by path pattern
     (``steps[].actions[].action_id``)."""
     for name, info in model.model_fields.items():
-        path = f"{prefix}.{name}" if prefix else name
+        path = join_path(prefix, name)
         yield path, info
         for nested, in_list in nested_models(info):
             yield from field_paths(nested, f"{path}[]" if in_list else path)
@@ -341,7 +328,7 @@ def _values(model: BaseModel, prefix: str) -> Iterator[tuple[str, object, RefFie
     own = _own_ref_fields(type(model))
     for name in type(model).model_fields:
         value = getattr(model, name)
-        path = f"{prefix}.{name}" if prefix else name
+        path = join_path(prefix, name)
         yield from _leaves(value, path, own.get(name))
 
 
@@ -367,8 +354,7 @@ def iter_refs(model: BaseModel) -> Iterator[tuple[str, Ref]]:
         if isinstance(value, Ref):
             yield path, value
         elif ref is not None and ref.stores_name and isinstance(value, str):
-            target = ref.targets[0]
-            yield path, LOOKUP_REFS[target].model_validate({target: value})
+            yield path, lookup_ref(ref.targets[0], value)
 
 
 def iter_raw_ids(model: BaseModel) -> Iterator[tuple[str, RawId]]:

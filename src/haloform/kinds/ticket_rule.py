@@ -24,15 +24,11 @@ from haloform.kinds.base import (
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList
 from haloform.kinds.refs import (
-    AgentRef,
-    CategoryRef,
     Guid,
+    LookupOf,
+    LookupRef,
     Name,
     NameOf,
-    PriorityRef,
-    SlaRef,
-    StatusRef,
-    TemplateRef,
     TenantId,
     WorkflowRef,
 )
@@ -89,18 +85,18 @@ class RuleSettings(HaloModel):
     """ORed with each other (the criteria inside one group are ANDed)."""
     outcomes: Annotated[list[RuleOutcome], UNORDERED] | None = None
 
-    new_agent_id: AgentRef | TenantId | None = None
+    new_agent_id: Annotated[LookupRef, LookupOf("agent")] | TenantId | None = None
     new_team: Annotated[Name, NameOf("team")] | None = None
     """A team NAME: Halo stores the name, not an id."""
-    new_priority_id: PriorityRef | TenantId | None = None
-    new_status_id: StatusRef | TenantId | None = None
-    new_sla_id: SlaRef | TenantId | None = None
+    new_priority_id: Annotated[LookupRef, LookupOf("priority")] | TenantId | None = None
+    new_status_id: Annotated[LookupRef, LookupOf("status")] | TenantId | None = None
+    new_sla_id: Annotated[LookupRef, LookupOf("sla")] | TenantId | None = None
     new_workflow_id: WorkflowRef | TenantId | None = None
-    new_template_id: TemplateRef | TenantId | None = None
-    new_category_1_id: CategoryRef | TenantId | None = None
-    new_category_2_id: CategoryRef | TenantId | None = None
-    new_category_3_id: CategoryRef | TenantId | None = None
-    new_category_4_id: CategoryRef | TenantId | None = None
+    new_template_id: Annotated[LookupRef, LookupOf("template")] | TenantId | None = None
+    new_category_1_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
+    new_category_2_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
+    new_category_3_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
+    new_category_4_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
     new_product_id: int | None = None
     outcome_id: int | None = None
     script_id: int | None = None

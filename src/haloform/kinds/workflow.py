@@ -7,12 +7,14 @@ database key ``fdid`` is Halo's), and an action names its end step by that ``ste
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from haloform.kinds.base import (
     UNORDERED,
+    Finding,
     HaloModel,
     KeyedBy,
     KindSpec,
@@ -21,10 +23,9 @@ from haloform.kinds.base import (
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
-from haloform.kinds.refs import OutcomeRef, TemplateRef, TenantId, TicketTypeRef, WorkflowRef
+from haloform.kinds.refs import LookupOf, LookupRef, TenantId, WorkflowRef
 from haloform.kinds.target import TargetList
 from haloform.kinds.ticket_rule import StepRule
-from haloform.kinds.workflow_checks import check_workflow
 
 
 class Action(HaloModel):
@@ -42,7 +43,7 @@ class Action(HaloModel):
         | {"todo_group_name"}
     )
 
-    action_id: OutcomeRef | TenantId | None = None
+    action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     start_step: int | None = None
     """Defaults to the step the action sits in."""
     end_step: int | None = None
@@ -52,10 +53,10 @@ class Action(HaloModel):
     action_type: int | None = None
     time_limit_mins: float | None = None
     use_work_hours: bool | None = None
-    time_limit_action_id: OutcomeRef | TenantId | None = None
+    time_limit_action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     """Pressed automatically when ``time_limit_mins`` runs out."""
     automation_type: int | None = None
-    automation_action_id: OutcomeRef | TenantId | None = None
+    automation_action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     automation_runbook_id: str | None = None
     automation_execution_type: int | None = None
     approval_result: int | None = None
@@ -112,8 +113,8 @@ class Step(HaloModel):
     notifications: UnorderedPassthrough | None = None
 
     newticket_type: int | None = None
-    newticket_tickettype_id: TicketTypeRef | TenantId | None = None
-    newticket_template_id: TemplateRef | TenantId | None = None
+    newticket_tickettype_id: Annotated[LookupRef, LookupOf("tickettype")] | TenantId | None = None
+    newticket_template_id: Annotated[LookupRef, LookupOf("template")] | TenantId | None = None
     newticket_service_id: int | None = None
     newticket_sendlink: bool | None = None
 
@@ -180,7 +181,9 @@ class Workflow(Resource):
     notinuse: bool | None = None
     steps: Annotated[list[Step], KeyedBy(("step_id",))] | None = None
     stages: Annotated[list[Stage], KeyedBy(("sequence",))] | None = None
-    always_allow_actions: Annotated[list[OutcomeRef | TenantId], UNORDERED] | None = None
+    always_allow_actions: (
+        Annotated[list[Annotated[LookupRef, LookupOf("outcome")] | TenantId], UNORDERED] | None
+    ) = None
     """Outcomes available at every step, e.g. ``[{outcome: Add Note}]``. Halo sends
     whole Outcome objects; files name them, and Halo is sent ``{id: ...}`` for each."""
     targets: TargetList | None = None
@@ -193,6 +196,88 @@ class Workflow(Resource):
             payload["always_allow_actions"] = [
                 {"id": outcome} for outcome in payload["always_allow_actions"]
             ]
+
+
+# --- integrity checks ------------------------------------------------------------------
+
+
+def check_workflow(resource: Resource) -> Iterator[Finding]:
+    """Every integrity problem of one workflow, located by field path: a start,
+    reachable steps, actions and stages that point at steps that exist. Halo accepts
+    some of these mistakes and leaves a ticket stuck at run time, so they are caught
+    offline, before a tenant ever sees them."""
+    if not isinstance(resource, Workflow):
+        raise TypeError(f"not a workflow: {type(resource).__name__}")
+    workflow = resource
+    steps = workflow.steps or []
+    if not steps:
+        return
+    ids = {step.step_id: index for index, step in enumerate(steps)}
+    yield from _starts(workflow)
+    yield from _dangling_actions(workflow, ids)
+    yield from _stages(workflow, ids)
+    yield from _unreachable(workflow, ids)
+
+
+def _starts(workflow: Workflow) -> Iterator[Finding]:
+    starts = [index for index, step in enumerate(workflow.steps or []) if step.isstart]
+    if not starts:
+        yield Finding(("steps",), "no step has 'isstart: true'; a workflow needs one start")
+    for index in starts[1:]:
+        first = (workflow.steps or [])[starts[0]].step_id
+        yield Finding(
+            ("steps", index, "isstart"), f"a second start step (step {first} is the first)"
+        )
+
+
+def _dangling_actions(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
+    for index, step in enumerate(workflow.steps or []):
+        for number, action in enumerate(step.actions or []):
+            path = ("steps", index, "actions", number)
+            for field in ("end_step", "start_step"):
+                target = getattr(action, field)
+                if target is not None and target not in ids:
+                    yield Finding((*path, field), f"no step {target} in this workflow")
+            if action.end_step is None:
+                yield Finding((*path,), "an action needs 'end_step' (the step it leads to)")
+
+
+def _stages(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
+    sequences = {stage.sequence for stage in workflow.stages or []}
+    for index, stage in enumerate(workflow.stages or []):
+        if stage.outcome_step is not None and stage.outcome_step not in ids:
+            yield Finding(
+                ("stages", index, "outcome_step"), f"no step {stage.outcome_step} in this workflow"
+            )
+    for index, step in enumerate(workflow.steps or []):
+        if step.stage_number is not None and step.stage_number not in sequences:
+            yield Finding(
+                ("steps", index, "stage_number"), f"no stage with sequence {step.stage_number}"
+            )
+
+
+def _unreachable(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
+    steps = workflow.steps or []
+    start = next((step.step_id for step in steps if step.isstart), None)
+    if start is None:
+        return
+    edges = {
+        step.step_id: {a.end_step for a in step.actions or [] if a.end_step in ids}
+        for step in steps
+    }
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    for step in steps:
+        if step.step_id not in seen:
+            yield Finding(
+                ("steps", ids[step.step_id], "step_id"),
+                f"step {step.step_id} ({step.name or 'unnamed'}) cannot be reached from the "
+                "start step by any action",
+                warning=True,
+            )
 
 
 WORKFLOW = KindSpec(

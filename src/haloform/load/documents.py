@@ -28,9 +28,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.located import describe_value, did_you_mean
-from haloform.load.yamlio import PathItem, YamlDocument, YamlFile, location, read_yaml
+from haloform.load.yamlio import YamlDocument, YamlFile, location, read_yaml
 
 SUFFIXES = (".yaml", ".yml")
 PROJECT_FILES = frozenset({"haloform.yaml", "haloform.yml"})

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from haloform.common.paths import PathItem, field_path
 from haloform.diagnostics import Diagnostic
-from haloform.load.yamlio import PathItem, location
+from haloform.load.yamlio import location
 
 M = TypeVar("M", bound=BaseModel)
 ServerOwned = Collection[str] | Callable[[str], bool]
@@ -62,14 +63,6 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``"; did you mean 'name'?"`` for the closest candidate, or ``""``."""
     match = closest(word, candidates)
     return f"; did you mean {match!r}?" if match else ""
-
-
-def field_path(path: Sequence[PathItem]) -> str:
-    """``('steps', 1, 'end_step')`` as ``steps[1].end_step``, as people write it."""
-    text = ""
-    for item in path:
-        text += f"[{item}]" if isinstance(item, int) else f".{item}" if text else str(item)
-    return text
 
 
 def validate_document(

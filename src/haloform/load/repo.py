@@ -16,12 +16,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from haloform.common.ids import canonical_guid
+from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.kinds.refs import Guid, Name, Ref
 from haloform.load.documents import RawDocument, load_tree
 from haloform.load.located import validate_document
-from haloform.load.yamlio import PathItem, location
+from haloform.load.yamlio import location
 
 
 class TombstoneModel(BaseModel):

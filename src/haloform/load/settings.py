@@ -14,8 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from haloform.common.paths import shown_file
 from haloform.diagnostics import Diagnostics, Location
 from haloform.errors import ConfigError
+from haloform.kinds import KINDS, KindName
 from haloform.load.located import validate_document
 from haloform.load.yamlio import read_yaml
 
@@ -57,7 +59,7 @@ class PruneScope(_Strict):
     with one, a reviewer can read in the repo exactly what may be removed.
     """
 
-    kind: Literal["Workflow", "TicketRule", "EventRule"]
+    kind: KindName
     name: str = "*"
     """A shell-style pattern on the resource's name, e.g. ``"hf-*"`` (``[`` opens a
     character class, as in the shell: write ``[[]`` for a literal ``[``)."""
@@ -120,11 +122,7 @@ class Project(_Strict):
     default_environment: str | None = None
     environments: dict[Name, Environment] = Field(default_factory=dict)
     variables: dict[str, str] = Field(default_factory=dict)
-    kinds: tuple[Literal["Workflow", "TicketRule", "EventRule"], ...] = (
-        "Workflow",
-        "TicketRule",
-        "EventRule",
-    )
+    kinds: tuple[KindName, ...] = tuple(spec.kind for spec in KINDS)
     """The kinds this repo manages; live resources of other kinds are never read."""
     prune: tuple[PruneScope, ...] = ()
 
@@ -162,16 +160,8 @@ def find_project(path: Path) -> Path | None:
     for directory in (start, *start.parents) if start.is_dir() else start.parents:
         for name in PROJECT_FILES:
             if (directory / name).is_file():
-                return _shown(directory / name)
+                return shown_file(directory / name)
     return None
-
-
-def _shown(path: Path) -> Path:
-    """Relative to the working directory when inside it, as messages should show it."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def project_root(path: Path) -> Path:

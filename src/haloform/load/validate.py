@@ -12,15 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from haloform.common.paths import field_path, parse_path
 from haloform.diagnostics import Diagnostics
 from haloform.kinds import KINDS, KindSpec, by_ref_key
+from haloform.kinds.lookups import UNRESOLVABLE
 from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
-from haloform.load.located import did_you_mean, field_path
+from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Sourced, load_repo
-from haloform.load.yamlio import PathItem
-
-UNRESOLVABLE_LOOKUPS = frozenset({"category"})
-"""Lookups Halo's published API offers no list for: haloform cannot map their names."""
 
 
 def validate_repo(root: Path, variables: dict[str, str] | None = None) -> Repo:
@@ -42,17 +40,6 @@ def check_repo(repo: Repo) -> None:
             add = out.warning if finding.warning else out.error
             add(finding.message, item.at(finding.path), field_path(finding.path) or None)
     _precedence(repo, out)
-
-
-def parse_path(text: str) -> tuple[PathItem, ...]:
-    """``steps[1].actions[0].action_id`` -> ``('steps', 1, 'actions', 0, 'action_id')``."""
-    items: list[PathItem] = []
-    for part in text.replace("]", "").split("."):
-        name, *indexes = part.split("[")
-        if name:
-            items.append(name)
-        items.extend(int(index) for index in indexes)
-    return tuple(items)
 
 
 def _unique_guids(repo: Repo, out: Diagnostics) -> None:
@@ -91,7 +78,7 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
     for path, ref in iter_refs(item.resource):
         spec = by_ref_key(ref.target)
         if spec is None:
-            if ref.target in UNRESOLVABLE_LOOKUPS:
+            if ref.target in UNRESOLVABLE:
                 out.warning(
                     f"{ref} cannot be resolved: Halo's API offers no {ref.target} "
                     "list, so plan will ask for a raw id here",

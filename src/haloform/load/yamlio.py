@@ -38,6 +38,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import ScannerError
 from ruamel.yaml.tokens import CommentToken
 
+from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostic, Location
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -46,7 +47,6 @@ that ruamel (pure Python, roughly 150 KiB/s) parses a file at the cap in seconds
 MAX_DEPTH = 64
 """A resource nests about six levels deep; more is a mistake or an attack."""
 
-PathItem = str | int
 Position = tuple[int, int]
 """1-based (line, column), as editors show them."""
 

@@ -12,13 +12,15 @@ because a workflow created by this very plan has no id until it is created.
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from haloform.common.canonical import digest
+from haloform.common.frozen import FrozenObject
 from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
@@ -37,7 +39,18 @@ ACTION_ORDER = {Action.CREATE: 0, Action.UPDATE: 1, Action.DELETE: 2}
 
 
 class _Frozen(BaseModel):
+    """Immutable all the way down: payloads and values are held read-only
+    (``common.frozen``), so nothing can change a plan after its digest is taken."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, validated as a new value is: pydantic's own
+        copy skips validation, which would let a mutable payload in."""
+        if not update:
+            return self
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.model_validate({**fields, **update})
 
 
 class Change(_Frozen):
@@ -54,11 +67,11 @@ class Change(_Frozen):
     fingerprint: str | None = None
     """Digest of the live record as read when planning; None for creates."""
     fields: tuple[FieldChange, ...] = ()
-    payload: dict[str, Any] | None = None
+    payload: FrozenObject | None = None
     """The exact body to POST (without secrets and with managed refs symbolic)."""
     depends_on: tuple[str, ...] = ()
     """Keys (``Workflow/<guid>``) of changes that must be applied first."""
-    deferred: dict[str, Any] | None = None
+    deferred: FrozenObject | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""
 
@@ -68,14 +81,7 @@ class Change(_Frozen):
 
     @property
     def spec(self) -> KindSpec:
-        """The kind's spec; a plan made by another haloform may name a kind this one
-        does not manage."""
-        spec = by_kind(self.kind)
-        if spec is None:
-            raise PlanError(
-                f"the plan changes {self.kind} resources, which this haloform does not manage"
-            )
-        return spec
+        return spec_of(self.kind)
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
@@ -112,9 +118,7 @@ class Plan(_Frozen):
     @property
     def digest(self) -> str:
         """A content hash: two plans with the same digest do the same thing."""
-        body = self.model_dump(mode="json", exclude={"digest", "repo"})
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return digest(self.model_dump(mode="json", exclude={"digest", "repo"}))
 
     def counts(self) -> dict[Action, int]:
         return {action: sum(1 for c in self.changes if c.action is action) for action in Action}
@@ -148,6 +152,15 @@ class Plan(_Frozen):
 
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def spec_of(kind: str) -> KindSpec:
+    """The spec of a kind a plan changes; a plan made by another haloform may name
+    one this haloform does not manage."""
+    spec = by_kind(kind)
+    if spec is None:
+        raise PlanError(f"the plan changes {kind} resources, which this haloform does not manage")
+    return spec
 
 
 def resource_key(kind: str, guid: str) -> str:

@@ -9,10 +9,10 @@ by the same keys the diff uses (a step by ``step_id``, a stage by ``sequence``..
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from haloform.common.canonical import canonical_json
 from haloform.common.ids import known_id
 from haloform.kinds import KindSpec
 
@@ -65,5 +65,5 @@ def _hashable(value: Any) -> Any:
     """A key part as a dict key: a tenant may send an object or a list where Halo sends
     a number (``end_step: {...}``); it then matches nothing instead of crashing."""
     if isinstance(value, Mapping | list):
-        return json.dumps(value, sort_keys=True, default=str)
+        return canonical_json(value)
     return value

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import TypeVar
 
 from haloform.diff.tenants import TenantComparison
 from haloform.plan.model import Plan
@@ -50,6 +51,8 @@ COMPARISON_RENDERERS: Mapping[str, Callable[[RenderOptions], ComparisonRenderer]
 )
 """Format name -> comparison renderer factory; the same names as :data:`FORMATS`."""
 
+F = TypeVar("F")
+
 
 def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     """``plan`` in format ``fmt`` (a key of :data:`RENDERERS`); colour only affects text.
@@ -57,20 +60,20 @@ def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     An unknown format is a programming error (the CLI offers only :data:`FORMATS`),
     hence ``ValueError`` rather than a user-facing ``HaloformError``.
     """
-    try:
-        factory = RENDERERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown plan format {fmt!r}; expected one of {FORMATS}") from None
-    return factory(RenderOptions(color=color)).render(plan)
+    return _factory(RENDERERS, fmt, "plan")(RenderOptions(color=color)).render(plan)
 
 
 def render_comparison(comparison: TenantComparison, fmt: str, *, color: bool = False) -> str:
     """``comparison`` in format ``fmt`` (one of :data:`FORMATS`), like :func:`render`."""
-    try:
-        factory = COMPARISON_RENDERERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown diff format {fmt!r}; expected one of {FORMATS}") from None
+    factory = _factory(COMPARISON_RENDERERS, fmt, "diff")
     return factory(RenderOptions(color=color)).render(comparison)
+
+
+def _factory(table: Mapping[str, F], fmt: str, what: str) -> F:
+    try:
+        return table[fmt]
+    except KeyError:
+        raise ValueError(f"unknown {what} format {fmt!r}; expected one of {FORMATS}") from None
 
 
 __all__ = [

@@ -32,12 +32,11 @@ comparison always gives the same bytes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from haloform.diff.tenants import Difference, Presence, Side, TenantComparison
-from haloform.render.json import stable
+from haloform.render.json import field_rows, to_text
 
 FORMAT_VERSION = 1
 """The ``format_version`` this module writes."""
@@ -48,7 +47,7 @@ class ComparisonJsonRenderer:
     """Renders the documented report; it takes no options (its shape is fixed)."""
 
     def render(self, comparison: TenantComparison) -> str:
-        return json.dumps(document(comparison), indent=2, ensure_ascii=False) + "\n"
+        return to_text(document(comparison))
 
 
 def document(comparison: TenantComparison) -> dict[str, Any]:
@@ -84,8 +83,5 @@ def _difference(item: Difference) -> dict[str, Any]:
         "guid": item.guid,
         "name_a": item.name_a,
         "name_b": item.name_b,
-        "fields": [
-            {"path": field.path, "a": stable(field.before), "b": stable(field.after)}
-            for field in item.fields
-        ],
+        "fields": field_rows(item.fields, "a", "b"),
     }

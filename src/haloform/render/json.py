@@ -38,10 +38,12 @@ same plan give the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from haloform.common.canonical import sorted_keys
+from haloform.diff.fields import FieldChange
 from haloform.plan.model import Action, Change, Plan, Unmanaged
 
 FORMAT_VERSION = 1
@@ -53,7 +55,7 @@ class JsonRenderer:
     """Renders the documented report; it takes no options (its shape is fixed)."""
 
     def render(self, plan: Plan) -> str:
-        return json.dumps(document(plan), indent=2, ensure_ascii=False) + "\n"
+        return to_text(document(plan))
 
 
 def document(plan: Plan) -> dict[str, Any]:
@@ -85,10 +87,7 @@ def _change(change: Change) -> dict[str, Any]:
         "name": change.name,
         "source": change.source,
         "live_id": change.live_id,
-        "fields": [
-            {"path": field.path, "before": stable(field.before), "after": stable(field.after)}
-            for field in change.fields
-        ],
+        "fields": field_rows(change.fields, "before", "after"),
     }
 
 
@@ -96,10 +95,15 @@ def _unmanaged(item: Unmanaged) -> dict[str, Any]:
     return {"kind": item.kind, "guid": item.guid, "name": item.name, "live_id": item.live_id}
 
 
-def stable(value: Any) -> Any:
-    """``value`` with its mappings' keys sorted, so the bytes do not follow dict order."""
-    if isinstance(value, Mapping):
-        return {str(key): stable(value[key]) for key in sorted(value, key=str)}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [stable(item) for item in value]
-    return value
+def to_text(document: Mapping[str, Any]) -> str:
+    """A report document as the JSON reports print: indented, UTF-8 as it is."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def field_rows(fields: Iterable[FieldChange], before: str, after: str) -> list[dict[str, Any]]:
+    """Field changes as report rows, each side under its report's name for it (a plan's
+    ``before``/``after``, a comparison's ``a``/``b``), keys inside values sorted."""
+    return [
+        {"path": field.path, before: sorted_keys(field.before), after: sorted_keys(field.after)}
+        for field in fields
+    ]

@@ -37,8 +37,6 @@ The rules, each because of something Halo does:
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,9 +45,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from haloform.common.canonical import digest
+from haloform.common.paths import join_path
 from haloform.kinds import KindSpec, by_kind, by_ref_key
 from haloform.kinds.base import FILE_ONLY
-from haloform.kinds.criteria import criterion_lookup
+from haloform.kinds.lookups import criterion_lookup
 from haloform.kinds.refs import RefField, nested_models
 from haloform.resolve.index import TenantIndex, managed_ref, parse_managed_ref
 
@@ -84,9 +84,7 @@ def to_portable(
 def fingerprint(spec: KindSpec, record: Mapping[str, Any], index: TenantIndex) -> str:
     """A digest of what the record means, blind to server noise (``in_use``, companion
     names, key order), so a stale-plan check fires on real edits only."""
-    portable = to_portable(spec, record, index)
-    text = json.dumps(portable, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return digest(to_portable(spec, record, index))
 
 
 def file_order(spec: KindSpec, portable: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,7 +123,7 @@ class _Walk:
     ) -> dict[str, Any]:
         portable: dict[str, Any] = {}
         for name, info in model.model_fields.items():
-            path = f"{prefix}.{name}" if prefix else name
+            path = join_path(prefix, name)
             if name in FILE_ONLY or path in self.spec.write_only or name not in record:
                 continue
             value = self.value(info, record[name], path, record)

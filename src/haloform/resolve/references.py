@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from haloform.common.ids import canonical_guid, known_id
+from haloform.common.paths import parse_path
 from haloform.diagnostics import Diagnostics
 from haloform.fetch.reader import LiveState
 from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.kinds.refs import Ref, iter_refs
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Repo
-from haloform.load.validate import parse_path
 from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
 
 Resolved = dict[Ref, Any]
