@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from haloform import __version__
+from haloform.cli.analyze_cmds import lint, simulate, test
 from haloform.cli.apply_cmd import apply
 from haloform.cli.context import common_options, state
 from haloform.cli.diff_cmd import diff
@@ -59,6 +60,9 @@ def cli() -> None:
 
 for command in (
     validate,
+    lint,
+    simulate,
+    test,
     plan,
     apply,
     diff,

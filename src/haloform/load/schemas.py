@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from haloform.kinds import KINDS
+from haloform.kinds.offline import OFFLINE_KINDS
 from haloform.load.settings import Project
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -36,9 +37,10 @@ def file_name(kind: str) -> str:
 
 def generate() -> dict[str, str]:
     """Every schema file's name and its exact, byte-stable text."""
+    models: list[tuple[str, type[BaseModel]]] = [(spec.kind, spec.model) for spec in KINDS]
+    models += [(spec.kind, spec.model) for spec in OFFLINE_KINDS]
     documents = {
-        file_name(spec.kind): _document_schema(spec.model, f"haloform {spec.kind}", spec.kind)
-        for spec in KINDS
+        file_name(kind): _document_schema(model, f"haloform {kind}", kind) for kind, model in models
     }
     documents["haloform.schema.json"] = _document_schema(Project, "haloform.yaml", None)
     return {
