@@ -72,7 +72,11 @@ def _judge(first: RuleView, second: RuleView) -> LintFinding | None:
             "criteria",
             first.item,
         )
-    if first.precedence == second.precedence and overlap(first.criteria, second.criteria):
+    if (
+        first.precedence == second.precedence
+        and _may_run_together(first, second)
+        and overlap(first.criteria, second.criteria)
+    ):
         return _finding(
             second.item,
             "ambiguous-order",
@@ -83,6 +87,11 @@ def _judge(first: RuleView, second: RuleView) -> LintFinding | None:
             first.item,
         )
     return None
+
+
+def _may_run_together(first: RuleView, second: RuleView) -> bool:
+    """A new-ticket rule and an existing-ticket rule never meet in one evaluation."""
+    return {first.use, second.use} != {"new", "existing"}
 
 
 def _identical(first: RuleView, second: RuleView) -> bool:
