@@ -159,7 +159,10 @@ guid: {guid}
 name: {name}
 {extra}
 steps:
-  - {{step_id: 1, name: Start, isstart: true, actions: [{{action_id: {{outcome: Go}}, end_step: 2}}]}}
+  - step_id: 1
+    name: Start
+    isstart: true
+    actions: [{{action_id: {{outcome: Go}}, end_step: 2}}]
   - step_id: 2
     name: Switch
     new_flow_id: {{workflow: Old}}
@@ -181,16 +184,19 @@ def test_steps_and_step_rules_sending_to_an_inactive_workflow(tmp_path: Path) ->
 
 
 def test_an_always_allowed_action_is_a_way_out(tmp_path: Path) -> None:
-    text = """
+    text = f"""
         kind: Workflow
-        guid: {guid}
+        guid: {GUID_1}
         name: W
         always_allow_actions: [{{outcome: Close}}]
         steps:
-          - {{step_id: 1, name: Start, isstart: true, actions: [{{action_id: {{outcome: Go}}, end_step: 2}}]}}
+          - step_id: 1
+            name: Start
+            isstart: true
+            actions: [{{action_id: {{outcome: Go}}, end_step: 2}}]
           - {{step_id: 2, name: Parked}}
           - {{step_id: 3, name: End, isend: true}}
-    """.format(guid=GUID_1)
+    """
     root = write_repo(tmp_path, {"w.yaml": text})
     rules = [f.rule for f in lint(checked(root)).findings]
     assert "step-no-way-out" not in rules

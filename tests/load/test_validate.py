@@ -292,9 +292,7 @@ def test_a_missing_start_is_reported_at_the_steps_key(tmp_path: Path) -> None:
 def test_a_shared_precedence_is_lint_s_judgement_not_validate_s(tmp_path: Path) -> None:
     """Whether two rules of one precedence collide depends on their criteria: lint's
     ``ambiguous-order`` tells (tests/analyze); validate checks integrity only."""
-    rules = "---\n".join(
-        [rule("A", GUID_1, "precedence: 10"), rule("B", GUID_2, "precedence: 10")]
-    )
+    rules = "---\n".join([rule("A", GUID_1, "precedence: 10"), rule("B", GUID_2, "precedence: 10")])
     assert findings(tmp_path, {"rules.yaml": rules}) == []
 
 

@@ -50,7 +50,8 @@ def as_json(run: Simulation) -> str:
 
 def text(run: Simulation) -> str:
     """Matches in order, where evaluation stopped, undecidable rules, the result."""
-    lines = [f"Rules a {run.event} ticket matches, in evaluation order:"]
+    article = "an" if run.event == "existing" else "a"
+    lines = [f"Rules {article} {run.event} ticket matches, in evaluation order:"]
     if not run.matched:
         lines.append("  (none)")
     for match in run.matched:
