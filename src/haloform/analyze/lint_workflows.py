@@ -36,48 +36,40 @@ def _leaves(step: Step) -> bool:
 
 
 def _steps(item: Declared, workflow: Workflow) -> Iterator[LintFinding]:
+    """At most one finding per step: stuck there, never reached, or never finishing."""
     steps = workflow.steps or []
-    index = {step.step_id: number for number, step in enumerate(steps)}
-    edges = {
-        step.step_id: {a.end_step for a in step.actions or [] if a.end_step in index}
-        for step in steps
-    }
+    edges = _edges(steps)
     start = next((step.step_id for step in steps if step.isstart), None)
-    stuck = set()
+    reached = _reach(edges, {start}) if start is not None else set(edges)
+    finishing = _reach(_reversed(edges), {step.step_id for step in steps if _leaves(step)})
     for number, step in enumerate(steps):
         if not _leaves(step) and not step.actions and not workflow.always_allow_actions:
-            stuck.add(step.step_id)
-            yield _at(
-                item,
-                ("steps", number),
-                "step-no-way-out",
-                f"{_name(step)} is not an "
-                "end step and has no action: a ticket reaching it is stuck",
-            )
-    if start is None:
-        return  # validate reports the missing start
-    reached = _reach(edges, {start})
-    ends = {step.step_id for step in steps if _leaves(step)}
-    reverse: dict[int, set[int]] = {step_id: set() for step_id in edges}
+            rule, why = "step-no-way-out", "is not an end step and has no action: a ticket "
+            why += "reaching it is stuck"
+        elif step.step_id not in reached:
+            rule, why = "step-unreachable", "cannot be reached from the start step by any action"
+        elif step.step_id not in finishing:
+            rule, why = "step-dead-end", "can never lead to an end step"
+        else:
+            continue
+        yield LintFinding(item.at(("steps", number)), rule, f"{_name(step)} {why}", key(item))
+
+
+def _edges(steps: list[Step]) -> dict[int, set[int]]:
+    """step_id -> the step_ids its actions lead to (within the workflow)."""
+    ids = {step.step_id for step in steps}
+    return {
+        step.step_id: {a.end_step for a in step.actions or [] if a.end_step in ids}
+        for step in steps
+    }
+
+
+def _reversed(edges: dict[int, set[int]]) -> dict[int, set[int]]:
+    reverse: dict[int, set[int]] = {source: set() for source in edges}
     for source, targets in edges.items():
         for target in targets:
             reverse[target].add(source)
-    finishing = _reach(reverse, ends)
-    for number, step in enumerate(steps):
-        if step.step_id not in reached:
-            yield _at(
-                item,
-                ("steps", number),
-                "step-unreachable",
-                f"{_name(step)} cannot be reached from the start step by any action",
-            )
-        elif step.step_id not in finishing and step.step_id not in stuck:
-            yield _at(
-                item,
-                ("steps", number),
-                "step-dead-end",
-                f"{_name(step)} can never lead to an end step",
-            )
+    return reverse
 
 
 def _name(step: Step) -> str:
@@ -91,10 +83,6 @@ def _reach(edges: dict[int, set[int]], starts: set[int]) -> set[int]:
             seen.add(nxt)
             todo.append(nxt)
     return seen
-
-
-def _at(item: Declared, path: tuple[str | int, ...], rule: str, message: str) -> LintFinding:
-    return LintFinding(item.at(path), rule, message, key(item))
 
 
 def _inactive_targets(
