@@ -179,12 +179,37 @@ def test_equal_precedence_and_absent_fields_are_stated_assumptions(tmp_path: Pat
     run = simulate(repo, {"summary": "network"})
     assert [(m.rule.name, m.assumes) for m in run.matched] == [
         ("A", ("ties",)),
-        ("B", ("ties", "original")),
+        ("B", ("ties",)),
     ]
     shown = as_dict(run)
     texts = {a["id"]: a["text"] for a in shown["assumptions"]}
     assert "symptom" in texts["empty"]
     assert "ties" in texts
+
+
+def test_a_rule_reading_a_field_an_earlier_rule_set_rests_on_an_assumption(
+    tmp_path: Path,
+) -> None:
+    raise_it = "new_priority_id: {priority: P1 Critical}"
+    reads_it = "criteria: [{fieldname: priority_id, type: 1, value_int: {priority: P1 Critical}}]"
+    repo = repo_of(
+        tmp_path, rule(1, "Raise", 1, SUMMARY_NET, raise_it), rule(2, "Not P1", 2, reads_it)
+    )
+    run = simulate(repo, {"summary": "network", "priority_id": "P3"})
+    assert [(m.rule.name, m.assumes) for m in run.matched] == [
+        ("Raise", ()),
+        ("Not P1", ("original",)),
+    ]
+    assert run.result["priority_id"] == P1
+
+
+def test_a_match_after_an_undecidable_stopmatching_rule_says_so(tmp_path: Path) -> None:
+    odd = "criteria: [{fieldname: summary, type: 99}]"
+    repo = repo_of(
+        tmp_path, rule(1, "Odd", 1, odd, "stopmatching: true"), rule(2, "Net", 2, SUMMARY_NET)
+    )
+    run = simulate(repo, {"summary": "network"})
+    assert [(m.rule.name, m.assumes) for m in run.matched] == [("Net", ("undecidable",))]
 
 
 def test_tickettype_id_and_requesttype_id_are_one_field(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from haloform.analyze.findings import LintFinding, key
 from haloform.analyze.relations import Disjunction, covers, never_matches, overlap
 from haloform.analyze.rules import RuleView, ticket_rules
 from haloform.kinds.criteria import Criterion
+from haloform.kinds.event_rule import EventRule
 from haloform.load.repo import Declared, Repo
 
 
@@ -108,31 +109,35 @@ def _as_set(criteria: Disjunction) -> frozenset[frozenset[object]]:
 
 
 def _event_rules(repo: Repo) -> Iterator[LintFinding]:
-    """Event rules with one ``event_key`` both claiming the same events."""
+    """Event rules whose criteria contradict, and pairs with one ``event_key`` both
+    claiming the same events."""
     by_key: dict[str, list[Declared]] = defaultdict(list)
     for item in repo.resources:
-        event_key = getattr(item.resource, "event_key", None)
-        if isinstance(event_key, str) and getattr(item.resource, "active", None) is not False:
-            by_key[event_key.casefold()].append(item)
+        if not isinstance(item.resource, EventRule) or item.resource.active is False:
+            continue
+        reason = never_matches(_criteria(item))
+        if reason is not None:
+            yield _finding(item, "contradictory-criteria", f"can never match: {reason}")
+        elif item.resource.event_key is not None:
+            by_key[item.resource.event_key.casefold()].append(item)
     for items in by_key.values():
-        for item in items:
-            reason = never_matches(_criteria(item))
-            if reason is not None:
-                yield _finding(item, "contradictory-criteria", f"can never match: {reason}")
-        items = [item for item in items if never_matches(_criteria(item)) is None]
-        reported: set[str] = set()
-        for first, second in combinations(items, 2):
-            if second.guid in reported or not overlap(_criteria(first), _criteria(second)):
-                continue
-            reported.add(second.guid)
-            yield _finding(
-                second,
-                "event-key-overlap",
-                f"event_key {getattr(second.resource, 'event_key', '')!r} is also handled by "
-                f"{first.name!r} ({first.location}) and an event can match both",
-                "event_key",
-                first,
-            )
+        yield from _event_overlaps(items)
+
+
+def _event_overlaps(items: list[Declared]) -> Iterator[LintFinding]:
+    reported: set[str] = set()
+    for first, second in combinations(items, 2):
+        if second.guid in reported or not overlap(_criteria(first), _criteria(second)):
+            continue
+        reported.add(second.guid)
+        yield _finding(
+            second,
+            "event-key-overlap",
+            f"event_key {getattr(second.resource, 'event_key', '')!r} is also handled by "
+            f"{first.name!r} ({first.location}) and an event can match both",
+            "event_key",
+            first,
+        )
 
 
 def _criteria(item: Declared) -> Disjunction:

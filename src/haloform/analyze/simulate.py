@@ -100,23 +100,42 @@ def simulate(repo: Repo, ticket: Mapping[str, object], event: Event = "new") -> 
         if alias in given and name not in given:
             given[name] = given[alias]
     run = Simulation(event, dict(ticket), result=dict(ticket))
-    rules = ticket_rules(repo)
-    set_by: dict[str, list[str]] = {}
-    for view in rules:
+    outcomes: dict[str, bool | None] = {}
+    candidates = []
+    for view in ticket_rules(repo):
         skip = _skip_reason(view, event, run)
         if skip is not None:
             run.skipped.append((view, skip))
             continue
         outcome, reasons = _match(view, given, run)
+        outcomes[view.item.guid] = outcome
+        candidates.append((view, reasons))
+    _walk(run, candidates, outcomes)
+    return run
+
+
+def _walk(
+    run: Simulation,
+    candidates: list[tuple[RuleView, tuple[str, ...]]],
+    outcomes: Mapping[str, bool | None],
+) -> None:
+    """Halo's walk down the evaluated rules, stopping at a matching ``stopmatching``."""
+    set_by: dict[str, list[str]] = {}
+    for view, reasons in candidates:
+        outcome = outcomes[view.item.guid]
         if outcome is None:
             run.undecided.append(Undecided(view, reasons))
             run.assumptions.add("undecidable")
-            continue
-        if outcome:
-            match = _record(run, view, rules, set_by)
+        elif outcome:
+            tied = any(
+                other.precedence == view.precedence
+                and other is not view
+                and outcomes[other.item.guid] is not False
+                for other, _ in candidates
+            )
+            match = _record(run, view, set_by, tied=tied)
             if match.stopped:
-                break
-    return run
+                return
 
 
 def _skip_reason(view: RuleView, event: Event, run: Simulation) -> str | None:
@@ -171,19 +190,19 @@ def _why(condition: Condition) -> str:
     return f"'{condition}': a name cannot be compared with a tenant id offline"
 
 
-def _record(
-    run: Simulation, view: RuleView, rules: list[RuleView], set_by: dict[str, list[str]]
-) -> Match:
+def _record(run: Simulation, view: RuleView, set_by: dict[str, list[str]], *, tied: bool) -> Match:
+    """Apply a matching rule's setters to the result, noting what the match rests on:
+    a tie of precedence with another rule that may match, an earlier match having set a
+    field this rule reads, an undecidable ``stopmatching`` rule before it."""
     assumes: list[str] = []
-    ties = [r for r in rules if r.precedence == view.precedence and r is not view and r.active]
-    if ties:
+    if tied:
         assumes.append("ties")
-        run.assumptions.add("ties")
-    if run.matched:
+    read = {condition.field for conjunction in view.criteria for condition in conjunction}
+    if read & set(set_by):
         assumes.append("original")
-        run.assumptions.add("original")
-    if run.undecided:
+    if any(u.rule.settings.stopmatching for u in run.undecided):
         assumes.append("undecidable")
+    run.assumptions.update(assumes)
     sets = view.sets()
     for name, value in sets.items():
         target = RESULT_FIELDS.get(name)
