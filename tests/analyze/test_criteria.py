@@ -91,3 +91,9 @@ def test_a_field_of_another_table_is_undecidable() -> None:
 def test_the_ticket_table_by_name_is_the_ticket() -> None:
     found = condition(type=0, value_string="x", tablename="FAULTS")
     assert evaluate(found, {"f": "x"}) is True
+
+
+def test_value_type_picks_the_value_field_over_zero_filled_others() -> None:
+    found = condition(type=0, value_type="string", value_int=0, value_string="disk")
+    assert evaluate(found, {"f": "disk"}) is True
+    assert evaluate(condition(type=0, value_int=0, value_string="disk"), {"f": "disk"}) is None

@@ -63,6 +63,11 @@ _LABELS = {
 }
 
 
+_VALUE_TYPES = {"string": "string", "multiselect": "string", "int": "int", "float": "float"}
+"""Which value field a criterion's ``value_type`` says holds its value (Halo's rows fill
+the others with zeros)."""
+
+
 @dataclass(frozen=True)
 class Condition:
     """A criterion in the terms analysis needs."""
@@ -78,19 +83,15 @@ class Condition:
 
     @classmethod
     def of(cls, criterion: Criterion) -> Condition:
-        value: object = next(
-            (
-                v
-                for v in (
-                    criterion.value_int,
-                    criterion.value_float,
-                    criterion.value_string,
-                    criterion.value_datetime,
-                )
-                if v is not None
-            ),
-            None,
-        )
+        values = {
+            "int": criterion.value_int,
+            "float": criterion.value_float,
+            "string": criterion.value_string,
+            "datetime": criterion.value_datetime,
+        }
+        preferred = _VALUE_TYPES.get((criterion.value_type or "").casefold())
+        ordered = [values[preferred]] if preferred else []
+        value = next((v for v in [*ordered, *values.values()] if v is not None), None)
         return cls(
             field=(criterion.fieldname or "").casefold(),
             table=(criterion.tablename or "").casefold(),
