@@ -1,7 +1,8 @@
 """Judgements about ticket and event rules: which can never fire, which collide.
 
-Each pair of rules yields at most one finding, the most telling one (identical, else
-shadowed, else an undefined order), reported at the rule that loses, naming the other.
+Each rule yields at most one finding, the most telling one (identical to an earlier
+rule, else shadowed by one, else in an undefined order with one), reported at the rule
+that loses, naming the other.
 """
 
 from __future__ import annotations
@@ -40,54 +41,72 @@ def _finding(
 
 
 def _pairs(views: list[RuleView]) -> Iterator[LintFinding]:
-    reported: set[str] = set()
-    for first, second in combinations(views, 2):  # in evaluation order: first wins
-        if second.item.guid in reported:
-            continue
-        found = _judge(first, second)
+    """One finding at most per rule, against rules before it in evaluation order.
+
+    Indexed rather than pairwise: identical rules by their signature, shadowing only by
+    the ``stopmatching`` rules seen so far, ambiguity only within a precedence, so a
+    repo of thousands of rules is not judged in quadratic time.
+    """
+    signatures: dict[object, RuleView] = {}
+    stoppers: list[RuleView] = []
+    by_precedence: dict[int, list[RuleView]] = defaultdict(list)
+    for view in views:
+        found = _judge(view, signatures, stoppers, by_precedence[view.precedence])
         if found is not None:
-            reported.add(second.item.guid)
             yield found
+        signatures.setdefault(_signature(view), view)
+        by_precedence[view.precedence].append(view)
+        if view.settings.stopmatching:
+            stoppers.append(view)
 
 
-def _judge(first: RuleView, second: RuleView) -> LintFinding | None:
-    if _identical(first, second):
+def _judge(
+    view: RuleView,
+    signatures: dict[object, RuleView],
+    stoppers: list[RuleView],
+    peers: list[RuleView],
+) -> LintFinding | None:
+    twin = signatures.get(_signature(view))
+    if twin is not None:
         return _finding(
-            second.item,
+            view.item,
             "identical-rules",
-            f"matches and sets exactly what {first.name!r} ({first.item.location}) does",
+            f"matches and sets exactly what {twin.name!r} ({twin.item.location}) does",
             "name",
-            first.item,
+            twin.item,
         )
-    if (
-        first.precedence < second.precedence
-        and first.settings.stopmatching
-        and first.use == second.use
-        and covers(first.criteria, second.criteria)
-    ):
+    shadow = next(
+        (a for a in stoppers if a.precedence < view.precedence and _covers(a, view)), None
+    )
+    if shadow is not None:
         return _finding(
-            second.item,
+            view.item,
             "unreachable-rule",
-            f"can never match: {first.name!r} (precedence {first.precedence}, "
-            f"{first.item.location}) matches every ticket this rule matches and stops matching",
+            f"can never match: {shadow.name!r} (precedence {shadow.precedence}, "
+            f"{shadow.item.location}) matches every ticket this rule matches and stops matching",
             "criteria",
-            first.item,
+            shadow.item,
         )
-    if (
-        first.precedence == second.precedence
-        and _may_run_together(first, second)
-        and overlap(first.criteria, second.criteria)
-    ):
+    peer = next((a for a in peers if _may_run_together(a, view) and _overlap(a, view)), None)
+    if peer is not None:
         return _finding(
-            second.item,
+            view.item,
             "ambiguous-order",
-            f"precedence {second.precedence} is also used by {first.name!r} "
-            f"({first.item.location}) and a ticket can match both: the order between "
+            f"precedence {view.precedence} is also used by {peer.name!r} "
+            f"({peer.item.location}) and a ticket can match both: the order between "
             "them is up to Halo",
             "precedence",
-            first.item,
+            peer.item,
         )
     return None
+
+
+def _covers(first: RuleView, second: RuleView) -> bool:
+    return first.use == second.use and covers(first.criteria, second.criteria)
+
+
+def _overlap(first: RuleView, second: RuleView) -> bool:
+    return overlap(first.criteria, second.criteria)
 
 
 def _may_run_together(first: RuleView, second: RuleView) -> bool:
@@ -95,13 +114,10 @@ def _may_run_together(first: RuleView, second: RuleView) -> bool:
     return {first.use, second.use} != {"new", "existing"}
 
 
-def _identical(first: RuleView, second: RuleView) -> bool:
-    return (
-        first.use == second.use
-        and first.sets() == second.sets()
-        and bool(first.settings.stopmatching) == bool(second.settings.stopmatching)
-        and _as_set(first.criteria) == _as_set(second.criteria)
-    )
+def _signature(view: RuleView) -> object:
+    """What makes two rules identical: when they run, what they match, what they set."""
+    sets = frozenset(view.sets().items())
+    return (view.use, bool(view.settings.stopmatching), sets, _as_set(view.criteria))
 
 
 def _as_set(criteria: Disjunction) -> frozenset[frozenset[object]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from haloform.analyze.criteria import Condition
@@ -86,8 +87,9 @@ class RuleView:
         code = self.settings.use
         return "both" if code is None else USE_CODES.get(code, "unknown")
 
-    @property
+    @cached_property
     def criteria(self) -> Disjunction:
+        """Computed once: lint compares each rule with many others."""
         return disjunction(self.settings)
 
     def sets(self) -> dict[str, object]:
