@@ -220,3 +220,40 @@ def test_good_documents_load_beside_broken_ones(tmp_path: Path) -> None:
     assert all(isinstance(item, Declared) for item in repo.resources)
     (problem,) = repo.diagnostics
     assert problem.location is not None and problem.location.file.endswith("b.yaml")
+
+
+# --- offline kinds: tests live in the repo, never among its resources --------------------------
+
+RULE_TEST = """
+    kind: RuleTest
+    name: P1 goes to Network
+    ticket: {summary: down, priority_id: {priority: P1 Critical}}
+    expect: {rules: [P1 to Network team]}
+"""
+
+
+def test_test_documents_load_beside_the_resources_not_among_them(tmp_path: Path) -> None:
+    workflow_test = "kind: WorkflowTest\nname: W\nworkflow: Incident Lifecycle\nexpect_step: 2\n"
+    root = consistent_repo(tmp_path)
+    write_repo(root, {"tests/rules.yaml": RULE_TEST, "tests/flow.yaml": workflow_test})
+    repo = load_repo(root)
+    assert [str(d) for d in repo.diagnostics] == []
+    assert [(item.spec.kind, item.location.line) for item in repo.offline] == [
+        ("WorkflowTest", 1),
+        ("RuleTest", 1),
+    ]
+    assert "RuleTest" not in {item.spec.kind for item in repo.resources}
+    assert len(repo.resources) == 4
+
+
+def test_a_test_document_is_checked_like_any_other(tmp_path: Path) -> None:
+    broken = RULE_TEST.replace("expect: {rules:", "expect: {rulez:").replace(
+        "P1 Critical}}", "P1 Critical}, x: {prio: 1}}"
+    )
+    repo = load_repo(write_repo(tmp_path, {"t.yaml": broken}))
+    assert repo.offline == []
+    assert [str(d).replace(f"{tmp_path}/", "") for d in repo.diagnostics] == [
+        "t.yaml:3:66: error: ticket.x: expected a lookup reference such as {status: Resolved} "
+        "(agent, team, status, priority, sla, template, tickettype, outcome, category)",
+        "t.yaml:4:10: error: expect.rulez: unknown field 'rulez'; did you mean 'rules'?",
+    ]

@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from haloform.kinds import KINDS
+from haloform.kinds.offline import OFFLINE_KINDS
 from haloform.load import schemas
 from haloform.load.located import to_plain
 from haloform.load.yamlio import read_yaml
@@ -65,8 +66,9 @@ def test_no_checked_in_schema_is_left_over() -> None:
 
 
 def test_there_is_one_schema_per_kind_and_one_for_the_project_file() -> None:
+    kinds = [spec.kind for spec in KINDS] + [spec.kind for spec in OFFLINE_KINDS]
     assert sorted(GENERATED) == sorted(
-        [*(schemas.file_name(spec.kind) for spec in KINDS), "haloform.schema.json"]
+        [*(schemas.file_name(kind) for kind in kinds), "haloform.schema.json"]
     )
     assert schemas.file_name("TicketRule") == "ticketrule.schema.json"
 
@@ -87,7 +89,7 @@ def test_generation_is_byte_stable() -> None:
 
 def test_there_are_examples_of_every_kind() -> None:
     kinds = {document["kind"] for _, document in EXAMPLE_DOCUMENTS}
-    assert kinds == {spec.kind for spec in KINDS}
+    assert kinds == {spec.kind for spec in KINDS} | {spec.kind for spec in OFFLINE_KINDS}
 
 
 @pytest.mark.parametrize(
@@ -150,6 +152,29 @@ def _broken(change: str) -> dict[str, Any]:
 )
 def test_a_broken_document_fails_its_schema(change: str) -> None:
     assert errors("workflow.schema.json", _broken(change)) != []
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        (
+            "ruletest.schema.json",
+            {"kind": "RuleTest", "name": "t", "ticket": {}, "expect": {}, "x": 1},
+        ),
+        ("ruletest.schema.json", {"kind": "RuleTest", "name": "t", "expect": {}}),
+        (
+            "ruletest.schema.json",
+            {"kind": "RuleTest", "name": "t", "ticket": {}, "expect": {"rule": []}},
+        ),
+        ("workflowtest.schema.json", {"kind": "WorkflowTest", "name": "t", "workflow": "W"}),
+        (
+            "workflowtest.schema.json",
+            {"kind": "WorkflowTest", "name": "t", "workflow": "W", "expect_step": "S", "path": "A"},
+        ),
+    ],
+)
+def test_a_broken_test_document_fails_its_schema(name: str, document: dict[str, Any]) -> None:
+    assert errors(name, document) != []
 
 
 def test_a_literal_secret_fails_the_schema() -> None:

@@ -365,7 +365,9 @@ def haloform_process(
 ) -> Run:
     """``haloform ARGS`` in a child process, where ``--debug`` really configures logging
     (under pytest, the root logger already has handlers, so ``basicConfig`` is a no-op)."""
-    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    # PYTHONPATH too, so the child runs the same haloform as the tests (a worktree's src)
+    names = ("PATH", "HOME", "LANG", "PYTHONPATH")
+    keep = {name: os.environ[name] for name in names if name in os.environ}
     code = "from haloform.cli.main import main; main()"
     done = subprocess.run(
         [sys.executable, "-c", code, *args],

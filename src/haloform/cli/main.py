@@ -9,6 +9,7 @@ import click
 
 from haloform import __version__
 from haloform.cli import completion as completion_module
+from haloform.cli.analyze_cmds import lint, simulate, test
 from haloform.cli.apply_cmd import apply
 from haloform.cli.context import color_allowed, common_options, state
 from haloform.cli.diff_cmd import diff
@@ -64,6 +65,9 @@ for command in (
     init,
     validate,
     fmt,
+    lint,
+    simulate,
+    test,
     plan,
     show,
     apply,

@@ -58,6 +58,8 @@ class RawDocument:
     kind: str
     body: CommentedMap
     """The whole mapping, ``kind`` included, variables substituted, positions kept."""
+    source: str = ""
+    """The document's own text, comments included (read for ``# haloform:`` markers)."""
 
     @property
     def location(self) -> Location:
@@ -176,7 +178,7 @@ class _DocumentLoader:
             self._substitute(self.variables, body, body, ())
         if kind is None:
             return None
-        return RawDocument(self.file, document.index, document.line, kind, body)
+        return RawDocument(self.file, document.index, document.line, kind, body, document.source)
 
     def _kind(self, body: CommentedMap) -> str | None:
         expected = f"one of {', '.join(sorted(self.kinds))}" if self.kinds else "a resource kind"

@@ -19,6 +19,7 @@ from haloform.common.ids import canonical_guid
 from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
+from haloform.kinds.offline import OFFLINE_KINDS, OfflineSpec, offline_by_kind
 from haloform.kinds.refs import Guid, Name, Ref
 from haloform.load.documents import RawDocument, load_tree
 from haloform.load.located import validate_document
@@ -76,6 +77,14 @@ class Tombstone(Sourced):
     name: str
 
 
+@dataclass(frozen=True)
+class OfflineDocument(Sourced):
+    """A document of an offline kind (a rule or workflow test): read, never sent."""
+
+    spec: OfflineSpec
+    model: BaseModel
+
+
 @dataclass
 class Repo:
     """Everything a config tree declares, and every problem found reading it."""
@@ -83,6 +92,8 @@ class Repo:
     root: Path
     resources: list[Declared] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
+    offline: list[OfflineDocument] = field(default_factory=list)
+    """Tests and other documents that are checked but never reach a tenant."""
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     _guids: set[tuple[str, str]] = field(default_factory=set, repr=False)
@@ -118,7 +129,8 @@ class Repo:
 
 def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:
     """Load and type every document under ``root``; problems land in ``diagnostics``."""
-    loaded = load_tree(root, variables, kinds=[spec.kind for spec in KINDS])
+    kinds = [spec.kind for spec in KINDS] + [spec.kind for spec in OFFLINE_KINDS]
+    loaded = load_tree(root, variables, kinds=kinds)
     repo = Repo(root=root, diagnostics=loaded.diagnostics)
     for document in loaded.documents:
         _add(repo, document)
@@ -127,7 +139,8 @@ def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:
 
 def _add(repo: Repo, document: RawDocument) -> None:
     spec = by_kind(document.kind)
-    if spec is None:  # the loader already reported the unknown kind
+    if spec is None:
+        _add_offline(repo, document)
         return
     if document.body.get("deleted") is not None:
         tomb, problems = validate_document(TombstoneModel, document.body, file=document.file)
@@ -142,6 +155,16 @@ def _add(repo: Repo, document: RawDocument) -> None:
     else:
         body = document.body
         repo.unreadable.append((spec, canonical_guid(body.get("guid")), _written(body.get("name"))))
+
+
+def _add_offline(repo: Repo, document: RawDocument) -> None:
+    spec = offline_by_kind(document.kind)
+    if spec is None:  # the loader already reported the unknown kind
+        return
+    model, problems = validate_document(spec.model, document.body, file=document.file)
+    repo.diagnostics.extend(problems)
+    if model is not None:
+        repo.offline.append(OfflineDocument(document, spec, model))
 
 
 def _written(value: object) -> str:

@@ -14,20 +14,24 @@ from typing import Any
 from pydantic import BaseModel
 
 from haloform.kinds import KINDS
+from haloform.kinds.offline import OFFLINE_KINDS
 from haloform.load.repo import TombstoneModel
 from haloform.load.settings import Project
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _document_schema(model: type[BaseModel], title: str, kind: str | None) -> dict[str, Any]:
+def _document_schema(
+    model: type[BaseModel], title: str, kind: str | None, *, tombstone: bool = False
+) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
-    if kind is None:
+    if kind is not None:
+        # The file carries `kind:` beside the model's own fields.
+        schema["properties"] = {"kind": {"const": kind}, **schema.get("properties", {})}
+        schema["required"] = ["kind", *schema.get("required", [])]
+    if not tombstone or kind is None:
         return {"$schema": SCHEMA_DIALECT, "title": title, **schema}
     definitions = schema.pop("$defs", {})
-    # The file carries `kind:` beside the model's own fields.
-    schema["properties"] = {"kind": {"const": kind}, **schema.get("properties", {})}
-    schema["required"] = ["kind", *schema.get("required", [])]
     return {
         "$schema": SCHEMA_DIALECT,
         "title": title,
@@ -60,9 +64,15 @@ def file_name(kind: str) -> str:
 def generate() -> dict[str, str]:
     """Every schema file's name and its exact, byte-stable text."""
     documents = {
-        file_name(spec.kind): _document_schema(spec.model, f"haloform {spec.kind}", spec.kind)
+        file_name(spec.kind): _document_schema(
+            spec.model, f"haloform {spec.kind}", spec.kind, tombstone=True
+        )
         for spec in KINDS
     }
+    # Offline documents (rule tests) are never sent to Halo, so never deleted there.
+    for offline in OFFLINE_KINDS:
+        title = f"haloform {offline.kind}"
+        documents[file_name(offline.kind)] = _document_schema(offline.model, title, offline.kind)
     documents["haloform.schema.json"] = _document_schema(Project, "haloform.yaml", None)
     return {
         name: json.dumps(doc, indent=2, sort_keys=False) + "\n" for name, doc in documents.items()

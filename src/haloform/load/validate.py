@@ -8,13 +8,12 @@ collected, so one run lists them all.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from haloform.common.paths import field_path, parse_path
 from haloform.diagnostics import Diagnostics
-from haloform.kinds import KINDS, KindSpec, by_ref_key
+from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.lookups import UNRESOLVABLE
 from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
 from haloform.load.located import did_you_mean
@@ -39,7 +38,6 @@ def check_repo(repo: Repo) -> None:
         for finding in item.spec.check(item.resource):
             add = out.warning if finding.warning else out.error
             add(finding.message, item.at(finding.path), field_path(finding.path) or None)
-    _precedence(repo, out)
 
 
 def _unique_guids(repo: Repo, out: Diagnostics) -> None:
@@ -122,26 +120,6 @@ def _portability(item: Declared, out: Diagnostics) -> None:
             item.at(parse_path(path)),
             path,
         )
-
-
-def _precedence(repo: Repo, out: Diagnostics) -> None:
-    """Two rules of one kind with one precedence run in an order nobody chose."""
-    for spec in KINDS:
-        if "precedence" not in spec.model.model_fields:
-            continue
-        groups: dict[int, list[Declared]] = defaultdict(list)
-        for item in repo.of_kind(spec):
-            value = getattr(item.resource, "precedence", None)
-            if isinstance(value, int):
-                groups[value].append(item)
-        for value, items in sorted(groups.items()):
-            for item in items[1:]:
-                out.warning(
-                    f"precedence {value} is also used by {items[0].resource.name!r}; "
-                    "the order between them is up to Halo",
-                    item.at(("precedence",)),
-                    "precedence",
-                )
 
 
 def summary(diagnostics: Diagnostics) -> Iterator[str]:
