@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haloform.errors import PlanError
-from haloform.kinds import Resource, by_kind, dependencies
+from haloform.kinds import Resource, by_kind
 from haloform.plan.graph import Untangled, apply_levels, break_cycles
 from haloform.plan.model import Action, Change, resource_key
+from haloform.resolve.edges import dependencies
 from tests.kinds import documents
 
 

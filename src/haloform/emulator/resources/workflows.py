@@ -124,7 +124,7 @@ class Workflows(RecordKind):
 
     def remove(self, doc: Doc, directory: Directory) -> None:
         users = _users(directory).get(doc["id"])
-        if users:
+        if users and self.tenant.config.delete_in_use == "refuse":
             raise refused(
                 f"Workflow {doc.get('name')!r} cannot be deleted: it is used by {', '.join(users)}"
             )
