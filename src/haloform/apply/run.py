@@ -29,7 +29,7 @@ from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
 from haloform.plan.model import Action, Change, Plan
 from haloform.plan.payload import update_payload
-from haloform.resolve.edges import payload_edges
+from haloform.resolve.edges import payload_edges, without_refs
 
 
 def _dropped(change: Change) -> str:
@@ -200,14 +200,16 @@ class Run:
         return Item(change, body)
 
     def _first_pass_fields(self, change: Change) -> dict[str, Any] | None:
-        """A create's payload without the fields that refer to itself (held back)."""
+        """A create's payload without its references to itself: only those are left
+        out (a step keeps everything but its ``new_flow_id``), and the top-level fields
+        holding them are held back whole for the second pass."""
         payload, own = change.payload, change_key(change)
         if payload is None or change.action is not Action.CREATE:
             return payload
         held = {name: value for name, value in payload.items() if own in payload_edges(value)}
         if held:
             self.held[own] = held
-        return {name: value for name, value in payload.items() if name not in held}
+        return {**payload, **without_refs(held, frozenset({own}))}
 
     def _unresolved(self, key: str) -> str:
         other = self.changes.get(key)

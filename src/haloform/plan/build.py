@@ -36,8 +36,8 @@ from haloform.resolve.edges import (
     desired_edges,
     edge_key,
     live_edges,
-    payload_ref,
     reference_fields,
+    without_refs,
 )
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty, to_portable
@@ -349,7 +349,7 @@ def defer_references(change: Change, keys: frozenset[str]) -> Change:
     payload = dict(change.payload or {})
     deferred = dict(change.deferred or {})
     for name, value in list(payload.items()):
-        stripped = _without_refs(value, keys)
+        stripped = without_refs(value, keys)
         if stripped != value:
             deferred[name] = value
             payload[name] = stripped
@@ -359,20 +359,3 @@ def defer_references(change: Change, keys: frozenset[str]) -> Change:
     return change.model_copy(
         update={"payload": payload, "deferred": deferred, "depends_on": depends}
     )
-
-
-def _without_refs(value: Any, keys: frozenset[str]) -> Any:
-    if isinstance(value, list):
-        return [_without_refs(item, keys) for item in value]
-    if isinstance(value, dict):
-        return {
-            name: _without_refs(item, keys)
-            for name, item in value.items()
-            if not _refers_to(item, keys)
-        }
-    return value
-
-
-def _refers_to(value: Any, keys: frozenset[str]) -> bool:
-    key = payload_ref(value)
-    return key is not None and key in {edge_key(*k.split("/", 1)) for k in keys}

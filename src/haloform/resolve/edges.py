@@ -94,6 +94,25 @@ def payload_edges(value: Any) -> Iterator[str]:
             yield from payload_edges(item)
 
 
+def without_refs(value: Any, keys: frozenset[str]) -> Any:
+    """A copy of ``value`` without the fields that are symbolic references to ``keys``
+    (a step keeps everything but its ``new_flow_id``)."""
+    canonical = {edge_key(*key.split("/", 1)) for key in keys}
+    return _without(value, canonical)
+
+
+def _without(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, list):
+        return [_without(item, keys) for item in value]
+    if isinstance(value, dict):
+        return {
+            name: _without(item, keys)
+            for name, item in value.items()
+            if payload_ref(item) not in keys
+        }
+    return value
+
+
 @dataclass(frozen=True)
 class LiveRef:
     """One reference to a managed resource inside a live record, where it sits."""
@@ -135,13 +154,14 @@ def reference_fields(spec: KindSpec) -> frozenset[str]:
 
 @functools.cache
 def _managed_fields(spec: KindSpec) -> tuple[tuple[RefField, str], ...]:
-    """The spec's reference fields that point at one managed kind, with that kind."""
-    found = []
+    """The spec's reference fields that point at one managed kind and nothing else
+    (an id in a field open to lookups too could be anything), with that kind."""
+    fields = []
     for ref in spec.references:
-        kinds = {managed.kind for target in ref.targets if (managed := by_ref_key(target))}
-        if len(kinds) == 1 and not ref.stores_name:
-            found.append((ref, kinds.pop()))
-    return tuple(found)
+        kinds = [target.kind if target else None for target in map(by_ref_key, ref.targets)]
+        if None not in kinds and len(set(kinds)) == 1 and not ref.stores_name:
+            fields.append((ref, str(kinds[0])))
+    return tuple(fields)
 
 
 def _holders(
