@@ -1,4 +1,6 @@
-"""One apply's work, in order: saves level by level, the second pass, the deletes.
+"""One apply's work, in order: saves level by level, the second pass, the updates that
+break reference cycles among deletes, the deletes (what a deleted record still refers
+to goes after it; one whose user was not deleted is not attempted).
 
 The state a run gathers lives here and nowhere else: the ids learned so far, the
 kinds listed to resolve references, and the outcomes (in the journal). The plan is
@@ -31,17 +33,16 @@ from haloform.plan.model import Action, Change, Plan
 from haloform.plan.payload import update_payload
 from haloform.resolve.edges import payload_edges, without_refs
 
-
-def _dropped(change: Change) -> str:
-    """The references a detaching update drops, as the plan lists them."""
-    return ", ".join(field.path for field in change.fields) or "references"
-
-
 _WHY = {
     Status.FAILED: "failed",
     Status.UNKNOWN: "has an unknown outcome",
     Status.SKIPPED: "was not attempted",
 }
+
+
+def _dropped(change: Change) -> str:
+    """The references a detaching update drops, as the plan lists them."""
+    return ", ".join(field.path for field in change.fields) or "references"
 
 
 class Run:
@@ -68,6 +69,12 @@ class Run:
         """Keys whose second pass ran (set or failed): the rest still owe one."""
         self.detached: set[str] = set()
         """Deletes whose references were dropped by an update first (a cycle)."""
+        self.users: dict[str, list[Change]] = {}
+        """Deletes by the key of each record their live record refers to."""
+        for change in plan.changes:
+            if change.action is Action.DELETE:
+                for key in change.depends_on:
+                    self.users.setdefault(normal_key(key), []).append(change)
 
     async def execute(self, levels: Levels) -> None:
         for level in levels:
@@ -76,7 +83,8 @@ class Run:
         await self._detach([c for level in levels for c in level if c.action is Action.DELETE])
         for level in levels:
             for change in level:
-                if change.action is Action.DELETE and not self.journal.status(change_key(change)):
+                settled = self.journal.status(change_key(change)) is not None
+                if change.action is Action.DELETE and not settled:
                     self.journal.record(change, await self._delete_unless_used(change))
 
     async def _detach(self, deletes: Sequence[Change]) -> None:
@@ -103,10 +111,9 @@ class Run:
     async def _delete_unless_used(self, change: Change) -> Outcome:
         """Skip a delete while a record being deleted that refers to it was not: Halo
         refuses to delete what is still in use."""
-        for other in self.plan.changes:
+        for other in self.users.get(change_key(change), []):
             status = self.journal.status(change_key(other))
-            used = change.key in other.depends_on and other.action is Action.DELETE
-            if used and status is not None and status is not Status.APPLIED:
+            if status is not None and status is not Status.APPLIED:
                 why = f"{other.kind} {other.name!r}, which refers to it, {_WHY[status]}"
                 return Outcome(Status.SKIPPED, message=f"not attempted: {why}")
         outcome = await self._delete(change)

@@ -100,7 +100,7 @@ def break_cycles(changes: Sequence[Change], strip: Strip, detach: Strip | None =
     cycles = [replace(c, two_pass=_target_is_new(c, upserts)) for c in cycles]
     cycles += [replace(c, detached=True) for c in delete_cycles]
     cut = [
-        _detached(change, delete_cuts.get(change.key, {}), deletes, detach)
+        _detached(change, delete_cuts.get(change.key, {}), detach)
         if change.action is Action.DELETE
         else _cut(change, cuts.get(change.key, {}), upserts, strip)
         for change in changes
@@ -134,9 +134,7 @@ def _first_edge(cycle: Cycle, by_key: Mapping[str, Change]) -> tuple[str, str]:
     return cycle.keys[0], cycle.keys[1]
 
 
-def _detached(
-    change: Change, cuts: Mapping[str, Cycle], by_key: Mapping[str, Change], detach: Strip | None
-) -> Change:
+def _detached(change: Change, cuts: Mapping[str, Cycle], detach: Strip | None) -> Change:
     """A delete whose references to ``cuts`` are dropped by an update sent first."""
     if not cuts:
         return change
