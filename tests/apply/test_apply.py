@@ -274,8 +274,9 @@ async def test_a_new_workflow_that_switches_to_itself_gets_its_own_id_in_a_secon
     [row] = emu.records("Workflow")
     assert [step.get("new_flow_id") for step in row["steps"]] == [None, row["id"]]
     first, second = (json.loads(body)[0] for body in tap.bodies())
-    assert "steps" not in first
-    assert second["id"] == row["id"]
+    assert first["steps"] == [steps[0], {"step_id": 2, "name": "Restart"}], "only the switch waits"
+    assert (second["id"], second["guid"], second["name"]) == (row["id"], flow, "Loop")
+    assert [step["new_flow_id"] for step in second["steps"] if "new_flow_id" in step] == [row["id"]]
     assert halo.stats.api["GET /Workflow/{id}"] == 1
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from haloform.apply import ApplyReport, Status, apply_plan
+from haloform.diff.fields import FieldChange
 from haloform.emulator import Emulator
 from haloform.errors import ApplyError
 from haloform.halo import HaloClient
+from haloform.plan.model import Change
 from tests.apply.conftest import API, Tap
 from tests.apply.plans import (
     RULE,
@@ -125,3 +129,73 @@ async def test_a_record_already_gone_counts_as_deleted(emu: Emulator, halo: Halo
         report.results[0].describe()
         == f"deleted TicketRule 'Gone' (id {live_id}): it was already gone (404)"
     )
+
+
+async def _pair(halo: HaloClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Workflows A and B whose steps switch tickets to each other."""
+    [a] = await halo.post("/Workflow", [workflow(new_guid(), "A")])
+    switch_to_a = {"step_id": 2, "name": "To A", "new_flow_id": a["id"]}
+    [b] = await halo.post("/Workflow", [workflow(new_guid(), "B", steps=[switch_to_a])])
+    switch_to_b = {"step_id": 2, "name": "To B", "new_flow_id": b["id"]}
+    await halo.post("/Workflow", [{"id": a["id"], "guid": a["guid"], "steps": [switch_to_b]}])
+    return a, b
+
+
+def _detached(change: Change, payload: dict[str, Any]) -> Change:
+    dropped = FieldChange(path="steps[2].new_flow_id", before={"workflow": "B"}, after=None)
+    return change.model_copy(update={"payload": payload, "fields": (dropped,)})
+
+
+async def test_a_delete_cycle_is_detached_first_then_deleted_users_first(
+    emu: Emulator, halo: HaloClient, tap: Tap
+) -> None:
+    a, b = await _pair(halo)
+    steps = [{"step_id": 2, "name": "To B", "new_flow_id": 0}]
+    gone_a = _detached(
+        delete(WORKFLOW, a["guid"], "A", a["id"]),
+        {"id": a["id"], "guid": a["guid"], "name": "A", "steps": steps},
+    )
+    gone_b = delete(WORKFLOW, b["guid"], "B", b["id"]).model_copy(
+        update={"depends_on": (gone_a.key,)}
+    )
+    sent = len(tap.sent)
+
+    report = await apply_plan(
+        plan_of(gone_a, gone_b), halo, levels=[[gone_b], [gone_a]], allow_delete=True
+    )
+
+    assert report.ok, report.results
+    writes = [(r.method, r.url.path) for r in tap.sent[sent:] if r.method != "GET"]
+    assert writes == [
+        ("POST", f"{API}Workflow"),
+        ("DELETE", f"{API}Workflow/{b['id']}"),
+        ("DELETE", f"{API}Workflow/{a['id']}"),
+    ]
+    assert [r.describe() for r in report.results] == [
+        f"deleted Workflow 'A' (id {a['id']}): after an update dropped its steps[2].new_flow_id",
+        f"deleted Workflow 'B' (id {b['id']})",
+    ]
+    assert emu.count("Workflow") == 0
+
+
+async def test_a_refused_detaching_update_fails_its_delete_and_skips_what_it_uses(
+    emu: Emulator, halo: HaloClient
+) -> None:
+    a, b = await _pair(halo)
+    bad = {"id": a["id"], "guid": a["guid"], "name": "", "steps": []}
+    gone_a = _detached(delete(WORKFLOW, a["guid"], "A", a["id"]), bad)
+    gone_b = delete(WORKFLOW, b["guid"], "B", b["id"]).model_copy(
+        update={"depends_on": (gone_a.key,)}
+    )
+    plan = plan_of(gone_a, gone_b)
+
+    report = await apply_plan(plan, halo, levels=[[gone_b], [gone_a]], allow_delete=True)
+
+    first, second = report.results
+    assert first.status is Status.FAILED
+    assert str(first.message).startswith(
+        "not deleted: the update dropping its steps[2].new_flow_id first failed: "
+    )
+    assert second.status is Status.FAILED
+    assert "it is used by workflow 'A'" in str(second.message)
+    assert emu.count("Workflow") == 2

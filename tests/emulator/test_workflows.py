@@ -276,3 +276,27 @@ async def test_workflowstep_carries_actions_and_rules_with_list_children(
     assert steps[0]["actions"][0]["action_name"] == "Assign"
     assert steps[0]["rules"][0]["name"] == "Step rule"
     assert "step_conditions" not in steps[0]
+
+
+async def test_a_workflow_in_use_is_deleted_when_the_tenant_allows_it(
+    client: httpx.AsyncClient, emu: Emulator
+) -> None:
+    emu.config.delete_in_use = "allow"
+    target = await post(client, "/api/Workflow", {"name": "Problem Management"})
+    await post(client, "/api/TicketRules", {"name": "To problem", "new_workflow_id": target["id"]})
+    assert (await client.delete(f"/api/Workflow/{target['id']}")).status_code == 200
+    assert (await client.get(f"/api/Workflow/{target['id']}")).status_code == 404
+
+
+async def test_an_update_without_name_is_refused_when_every_save_needs_one(
+    client: httpx.AsyncClient, emu: Emulator
+) -> None:
+    saved = await post(client, "/api/Workflow", {"name": "Incident"})
+    partial = {"id": saved["id"], "note": "no name"}
+    await post(client, "/api/Workflow", partial)  # the default: the stored name stands
+
+    emu.config.require_name_on_update = True
+    response = await client.post("/api/Workflow", json=[partial])
+    assert response.status_code == 400
+    assert response.json() == {"[0].name": "Name is required"}
+    await post(client, "/api/Workflow", {**partial, "name": "Incident"})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from haloform.kinds import KINDS, Dependency, by_kind, by_ref_key, dependencies
+from haloform.kinds import KINDS, by_kind, by_ref_key
 from haloform.kinds.event_rule import EventRule
 from haloform.kinds.refs import REFS
 from haloform.kinds.ticket_rule import TicketRule
 from haloform.kinds.workflow import Workflow
+from haloform.resolve.edges import Dependency, dependencies
 from tests.kinds import documents
 
 

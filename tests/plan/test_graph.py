@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haloform.errors import PlanError
-from haloform.kinds import Resource, by_kind, dependencies
+from haloform.kinds import Resource, by_kind
 from haloform.plan.graph import Untangled, apply_levels, break_cycles
 from haloform.plan.model import Action, Change, resource_key
+from haloform.resolve.edges import dependencies
 from tests.kinds import documents
 
 
@@ -37,7 +38,7 @@ def workflow(n: int, name: str, *switches_to: int) -> Resource:
 
 
 def change(resource: Resource, action: Action = Action.CREATE) -> Change:
-    """The change the planner would make, its edges from ``kinds.dependencies``."""
+    """The change the planner would make, its edges from ``resolve.edges``."""
     depends_on = sorted(resource_key(d.kind, d.guid) for d in dependencies(resource) if d.guid)
     return Change(
         action=action,
@@ -220,3 +221,63 @@ def _by_name(untangled: Untangled, name: str) -> Change:
 
 def _action(changes: list[Change], key: str) -> Action:
     return next(change.action for change in changes if change.key == key)
+
+
+class Detacher:
+    """The planner's detach, faked: drop the references, carry an update for them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, frozenset[str]]] = []
+
+    def __call__(self, change: Change, keys: frozenset[str]) -> Change:
+        self.calls.append((change.name, keys))
+        kept = tuple(key for key in change.depends_on if key not in keys)
+        return change.model_copy(update={"depends_on": kept, "payload": {"drop": sorted(keys)}})
+
+
+def test_deletes_follow_the_live_references_whatever_the_names() -> None:
+    rule = bare("Alpha rule", Action.DELETE, "Workflow/Major Incident")
+    major = bare("Major Incident", Action.DELETE, "Workflow/Change Advisory")
+    change_advisory = bare("Change Advisory", Action.DELETE)
+    levels = apply_levels([change_advisory, major, rule])
+    assert names(levels) == [["Alpha rule"], ["Major Incident"], ["Change Advisory"]]
+
+
+def test_a_cycle_among_deletes_is_cut_by_detaching_the_first_by_sort_key() -> None:
+    a, b = bare("A", Action.DELETE, "Workflow/B"), bare("B", Action.DELETE, "Workflow/A")
+    detach = Detacher()
+    untangled = break_cycles([b, a], refuse, detach)
+    (cycle,) = untangled.cycles
+    assert str(cycle) == "Workflow/A -> Workflow/B -> Workflow/A"
+    assert cycle.detached and not cycle.two_pass and cycle.cut == ("Workflow/A", "Workflow/B")
+    assert detach.calls == [("A", frozenset({"Workflow/B"}))]
+    detached = _by_name(untangled, "A")
+    assert detached.depends_on == () and detached.payload == {"drop": ["Workflow/B"]}
+    assert _by_name(untangled, "B") == b
+    assert names(apply_levels(untangled.changes)) == [["B"], ["A"]]
+
+
+def test_a_delete_cycle_nobody_can_detach_is_an_error_naming_its_path() -> None:
+    a, b = bare("A", Action.DELETE, "Workflow/B"), bare("B", Action.DELETE, "Workflow/A")
+    with pytest.raises(PlanError, match="deletes of a reference cycle Workflow/A -> Workflow/B"):
+        break_cycles([a, b], refuse)
+    with pytest.raises(PlanError, match="deletes of a reference cycle Workflow/A -> Workflow/B"):
+        break_cycles([a, b], refuse, refuse)
+
+
+@given(st.lists(st.lists(st.integers(0, 7), max_size=3), min_size=1, max_size=8))
+def test_any_web_of_deletes_can_be_untangled(edges: list[list[int]]) -> None:
+    changes = [
+        bare(f"n{i}", Action.DELETE, *(f"Workflow/n{j}" for j in targets if j != i))
+        for i, targets in enumerate(edges)
+    ]
+    untangled = break_cycles(changes, refuse, Detacher())
+    position = {
+        change.key: depth
+        for depth, level in enumerate(apply_levels(untangled.changes))
+        for change in level
+    }
+    assert len(position) == len(changes)
+    for change in untangled.changes:
+        for key in set(change.depends_on) & set(position):
+            assert position[change.key] < position[key], "a user is deleted first"

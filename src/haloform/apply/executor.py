@@ -3,9 +3,10 @@
 The plan is a frozen value; the ``Applier`` reads it and never changes it. A run goes:
 refuse up front what must not run at all (deletes not allowed), then every level's
 creates and updates (one POST per kind per level, in batches), then the fields a
-reference cycle held back, then the deletes. A failure of one resource fails only it
-and what depends on it; a tenant that cannot be talked to at all (credentials
-refused, rate limit outlasted, unreachable) stops the run with an ``ApplyError``
+reference cycle held back, then the updates that drop a reference cycle among deletes,
+then the deletes. A failure of one resource fails only it and what depends on it; a
+tenant that cannot be talked to at all (credentials refused, rate limit outlasted,
+unreachable) stops the run with an ``ApplyError``
 carrying the report of what ran. However a run ends (through, stopped, cancelled by a
 Ctrl-C, or on a bug), the journal's last line says how.
 """

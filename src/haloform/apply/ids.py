@@ -9,41 +9,24 @@ before a payload is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from haloform.common.ids import canonical_guid, record_id
+from haloform.common.ids import record_id
 from haloform.halo import Record
-from haloform.plan.model import Change, resource_key
-from haloform.resolve.index import parse_managed_ref
-
-
-def key_of(kind: str, guid: object) -> str:
-    return resource_key(kind, canonical_guid(guid))
+from haloform.plan.model import Change
+from haloform.resolve.edges import edge_key, payload_edges, payload_ref
 
 
 def change_key(change: Change) -> str:
     """``change.key`` in the one spelling the applier matches on."""
-    return key_of(change.kind, change.guid)
+    return edge_key(change.kind, change.guid)
 
 
 def normal_key(key: str) -> str:
     """A ``Kind/<guid>`` key (from ``depends_on``) in the same spelling."""
     kind, _, guid = key.partition("/")
-    return key_of(kind, guid)
-
-
-def managed_refs(value: Any) -> Iterator[str]:
-    """The key of every symbolic reference anywhere in ``value``."""
-    ref = parse_managed_ref(value)
-    if ref is not None:
-        yield key_of(*ref)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from managed_refs(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from managed_refs(item)
+    return edge_key(kind, guid)
 
 
 class IdMap:
@@ -71,20 +54,20 @@ class IdMap:
         for row in rows:
             live_id, guid = record_id(row), row.get("guid")
             if live_id is not None and guid:
-                self._ids.setdefault(key_of(kind, guid), live_id)
+                self._ids.setdefault(edge_key(kind, guid), live_id)
 
     def missing(self, value: Any) -> set[str]:
         """Keys ``value`` refers to that have no id yet."""
-        return {key for key in managed_refs(value) if key not in self._ids}
+        return {key for key in payload_edges(value) if key not in self._ids}
 
     def substitute(self, value: Any) -> Any:
         """A copy of ``value`` with every symbolic reference replaced by its id.
 
         Raises ``KeyError`` for a reference without an id: check ``missing`` first.
         """
-        ref = parse_managed_ref(value)
-        if ref is not None:
-            return self._ids[key_of(*ref)]
+        key = payload_ref(value)
+        if key is not None:
+            return self._ids[key]
         if isinstance(value, Mapping):
             return {name: self.substitute(item) for name, item in value.items()}
         if isinstance(value, list | tuple):

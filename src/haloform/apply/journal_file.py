@@ -38,10 +38,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from haloform import __version__
-from haloform.apply.ids import change_key, key_of
+from haloform.apply.ids import change_key
 from haloform.apply.report import ApplyReport, ResourceResult, Status
 from haloform.errors import ConfigError
 from haloform.plan.model import Action, Change, Plan
+from haloform.resolve.edges import edge_key
 
 JOURNAL_FORMAT = 1
 """Bumped when the lines change incompatibly."""
@@ -155,7 +156,7 @@ class JournalFile:
         self._write(line, sync=True)
 
     def outcome(self, result: ResourceResult) -> None:
-        key = key_of(result.kind, result.guid)
+        key = edge_key(result.kind, result.guid)
         self._write(OutcomeLine(at=self._clock(), key=key, result=result))
 
     def note(self, message: str) -> None:

@@ -1,4 +1,6 @@
-"""One apply's work, in order: saves level by level, the second pass, the deletes.
+"""One apply's work, in order: saves level by level, the second pass, the updates that
+break reference cycles among deletes, the deletes (what a deleted record still refers
+to goes after it; one whose user was not deleted is not attempted).
 
 The state a run gathers lives here and nowhere else: the ids learned so far, the
 kinds listed to resolve references, and the outcomes (in the journal). The plan is
@@ -17,8 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from haloform.apply.batch import BatchSender, Item, Settle
+from haloform.apply.events import EventKind
 from haloform.apply.guards import ApplyOptions, Levels
-from haloform.apply.ids import IdMap, change_key, managed_refs, normal_key
+from haloform.apply.ids import IdMap, change_key, normal_key
 from haloform.apply.journal import Journal, Outcome
 from haloform.apply.live import STOPPING, managed_rows
 from haloform.apply.report import Status
@@ -28,12 +31,18 @@ from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
 from haloform.plan.model import Action, Change, Plan, spec_of
 from haloform.plan.payload import update_payload
+from haloform.resolve.edges import payload_edges, without_refs
 
 _WHY = {
     Status.FAILED: "failed",
     Status.UNKNOWN: "has an unknown outcome",
     Status.SKIPPED: "was not attempted",
 }
+
+
+def _dropped(change: Change) -> str:
+    """The references a detaching update drops, as the plan lists them."""
+    return ", ".join(field.path for field in change.fields) or "references"
 
 
 class Run:
@@ -58,15 +67,61 @@ class Run:
         self.senders: dict[str, BatchSender] = {}
         self.second_settled: set[str] = set()
         """Keys whose second pass ran (set or failed): the rest still owe one."""
+        self.detached: set[str] = set()
+        """Deletes whose references were dropped by an update first (a cycle)."""
+        self.users: dict[str, list[Change]] = {}
+        """Deletes by the key of each record their live record refers to."""
+        for change in plan.changes:
+            if change.action is Action.DELETE:
+                for key in change.depends_on:
+                    self.users.setdefault(normal_key(key), []).append(change)
 
     async def execute(self, levels: Levels) -> None:
         for level in levels:
             await self._save([c for c in level if c.action is not Action.DELETE])
         await self._second_pass()
+        await self._detach([c for level in levels for c in level if c.action is Action.DELETE])
         for level in levels:
             for change in level:
-                if change.action is Action.DELETE:
-                    self.journal.record(change, await self._delete(change))
+                settled = self.journal.status(change_key(change)) is not None
+                if change.action is Action.DELETE and not settled:
+                    self.journal.record(change, await self._delete_unless_used(change))
+
+    async def _detach(self, deletes: Sequence[Change]) -> None:
+        """Before any delete, the updates that break reference cycles among them: each
+        drops one record's references to others being deleted (``Change.payload``)."""
+        items = [
+            Item(change, self.ids.substitute(change.payload))
+            for change in deletes
+            if change.payload and change.live_id is not None
+        ]
+        await self._send(items, self._settle_detach)
+
+    def _settle_detach(self, item: Item, outcome: Outcome) -> None:
+        change, fields = item.change, _dropped(item.change)
+        if outcome.status is Status.APPLIED:
+            self.detached.add(item.key)
+            self.journal.note(EventKind.RECOVERY, f"dropped {fields} of {change.name!r}")
+            return
+        status = Status.UNKNOWN if outcome.status is Status.UNKNOWN else Status.FAILED
+        why = outcome.message or "Halo refused it"
+        message = f"not deleted: the update dropping its {fields} first failed: {why}"
+        self.journal.record(change, Outcome(status, change.live_id, message))
+
+    async def _delete_unless_used(self, change: Change) -> Outcome:
+        """Skip a delete while a record being deleted that refers to it was not: Halo
+        refuses to delete what is still in use."""
+        for other in self.users.get(change_key(change), []):
+            status = self.journal.status(change_key(other))
+            if status is not None and status is not Status.APPLIED:
+                why = f"{other.kind} {other.name!r}, which refers to it, {_WHY[status]}"
+                return Outcome(Status.SKIPPED, message=f"not attempted: {why}")
+        outcome = await self._delete(change)
+        if outcome.status is Status.APPLIED and change_key(change) in self.detached:
+            note = f"after an update dropped its {_dropped(change)}"
+            message = f"{note}; {outcome.message}" if outcome.message else note
+            return Outcome(Status.APPLIED, outcome.live_id, message)
+        return outcome
 
     async def _save(self, changes: Sequence[Change]) -> None:
         """Creates and updates of one level, one POST per kind (per batch)."""
@@ -77,7 +132,7 @@ class Run:
 
     def _skipped(self, change: Change) -> bool:
         """Record ``change`` as skipped if something it needs was not applied."""
-        blocker = self._blocker(change, managed_refs(change.payload))
+        blocker = self._blocker(change, payload_edges(change.payload))
         if blocker is not None:
             self.journal.record(change, Outcome(Status.SKIPPED, message=blocker))
         return blocker is not None
@@ -152,14 +207,16 @@ class Run:
         return Item(change, body)
 
     def _first_pass_fields(self, change: Change) -> Mapping[str, Any] | None:
-        """A create's payload without the fields that refer to itself (held back)."""
+        """A create's payload without its references to itself: only those are left
+        out (a step keeps everything but its ``new_flow_id``), and the top-level fields
+        holding them are held back whole for the second pass."""
         payload, own = change.payload, change_key(change)
         if payload is None or change.action is not Action.CREATE:
             return payload
-        held = {name: value for name, value in payload.items() if own in managed_refs(value)}
+        held = {name: value for name, value in payload.items() if own in payload_edges(value)}
         if held:
             self.held[own] = held
-        return {name: value for name, value in payload.items() if name not in held}
+        return {**payload, **without_refs(held, frozenset({own}))}
 
     def _unresolved(self, key: str) -> str:
         other = self.changes.get(key)
@@ -226,7 +283,7 @@ class Run:
         await self._send(items, self._settle_second)
 
     def _half_blocked(self, change: Change) -> bool:
-        blocker = self._blocker(change, managed_refs(self._second_pass_fields(change)))
+        blocker = self._blocker(change, payload_edges(self._second_pass_fields(change)))
         if blocker is not None:
             self._half_done(change, Status.FAILED, blocker)
         return blocker is not None

@@ -76,5 +76,13 @@ class EmulatorConfig(BaseModel):
     """What DELETE answers with its 200: the deleted record, or an empty body."""
     accept_zero_id_as_create: bool = True
     """Whether ``"id": 0`` means create (as an absent id does) or names a record 0."""
+    require_name_on_update: bool = False
+    """True: every save must post ``name``, updates included (a 400 ``[i].name``
+    otherwise); False: an update may leave it out and keep the stored one. Whether
+    Halo requires it on an update is not documented."""
+    delete_in_use: Literal["refuse", "allow"] = "refuse"
+    """DELETE of a workflow that a ticket rule (``new_workflow_id``) or another
+    workflow's step (``new_flow_id``) still refers to (``in_use``): refused with a 400
+    naming the users, or done, leaving their references dangling."""
 
     faults: Faults = Field(default_factory=Faults)

@@ -8,7 +8,8 @@ module never sends anything but GETs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,15 +24,22 @@ from haloform.fetch.reader import (
     read_details,
     read_state,
 )
-from haloform.kinds import KindSpec, by_ref_key, dependencies
+from haloform.kinds import KindSpec
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
 from haloform.plan.fingerprints import stamp
-from haloform.plan.graph import break_cycles
+from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
-from haloform.plan.payload import update_payload
-from haloform.resolve.index import TenantIndex, parse_managed_ref
+from haloform.plan.payload import detach_payload, update_payload
+from haloform.resolve.edges import (
+    desired_edges,
+    edge_key,
+    live_edges,
+    reference_fields,
+    without_refs,
+)
+from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty, to_portable
 from haloform.resolve.references import Resolved, resolve_all, tenant_index, with_tenant_names
 
@@ -74,12 +82,13 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
     _plan_deletions(ctx)
-    ctx.changes = [_fingerprinted(ctx, change) for change in ctx.changes]
-    untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references)
+    await _read_what_deletes_need(client, ctx)
+    ctx.changes = [_fingerprinted(ctx, _live_ordered(ctx, change)) for change in ctx.changes]
+    detach = functools.partial(_detach, ctx)
+    untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references, detach)
+    ctx.warnings.extend(_cycle_warning(cycle) for cycle in untangled.cycles if cycle.two_pass)
     ctx.warnings.extend(
-        f"reference cycle {cycle}: created first without the reference, then updated"
-        for cycle in untangled.cycles
-        if cycle.two_pass
+        _cycle_warning(cycle, untangled.changes) for cycle in untangled.cycles if cycle.detached
     )
     changes = sorted(untangled.changes, key=Change.sort_key)
     unmanaged = _unmanaged(ctx)
@@ -120,7 +129,7 @@ def _plan_resource(ctx: _Context, item: Declared) -> None:
     # keep_empty: a file that writes `criteria: []` or `note: ""` clears the field.
     desired = to_portable(item.spec, payload, ctx.index, keep_empty=True)
     record = live_kind.by_guid(item.guid)
-    depends = _depends_on(ctx.request.repo, item)
+    depends = desired_edges(ctx.request.repo, item.resource)
     if record is None:
         fields = tuple(
             FieldChange(path=k, after=v)
@@ -158,13 +167,53 @@ def _change(action: Action, item: Declared | Tombstone, **extra: Any) -> Change:
     )
 
 
-def _depends_on(repo: Repo, item: Declared) -> tuple[str, ...]:
-    keys = set()
-    for dependency in dependencies(item.resource):
-        guid = dependency.guid or repo.guid_by_name(dependency.kind, dependency.name or "")
-        if guid is not None:
-            keys.add(resource_key(dependency.kind, guid))
-    return tuple(sorted(keys))
+async def _read_what_deletes_need(client: Reader, ctx: _Context) -> None:
+    """Full records of what the plan deletes, where the list row lacks a field that
+    can refer to another managed resource (a workflow's steps): the order of the
+    deletes follows what the tenant holds, not what any file says."""
+    doomed = {change.key for change in ctx.changes if change.action is Action.DELETE}
+    for kind, live in ctx.live.kinds.items():
+        wanted = reference_fields(live.spec) & live.spec.detail_only
+        rows = [live.row(key.partition("/")[2]) for key in doomed if key.startswith(f"{kind}/")]
+        ids = [known_id(row) for row in rows if row is not None and wanted and lacks(row, wanted)]
+        await read_details(client, live, ids)
+
+
+def _live_ordered(ctx: _Context, change: Change) -> Change:
+    """A delete waits for the other deletes whose live record refers to it: its
+    ``depends_on`` are the deleted resources its own live record refers to."""
+    if change.action is not Action.DELETE:
+        return change
+    live = ctx.live.kinds[change.kind]
+    record = live.by_guid(change.guid) or {}
+    doomed = {edge_key(c.kind, c.guid): c.key for c in ctx.changes if c.action is Action.DELETE}
+    edges = live_edges(live.spec, record, ctx.index)
+    depends = tuple(sorted(doomed[key] for key in edges if key in doomed))
+    return change.model_copy(update={"depends_on": depends}) if depends else change
+
+
+def _detach(ctx: _Context, change: Change, keys: frozenset[str]) -> Change:
+    """A delete in a reference cycle, carrying the update that drops its references
+    to ``keys`` before any delete runs (``payload``, and the ``fields`` it changes)."""
+    live = ctx.live.kinds[change.kind]
+    record = live.by_guid(change.guid) or {}
+    drop = frozenset(edge_key(*key.split("/", 1)) for key in keys)
+    payload, fields = detach_payload(live.spec, record, drop, ctx.index)
+    if not fields:
+        return change
+    depends = tuple(key for key in change.depends_on if key not in keys)
+    return change.model_copy(update={"payload": payload, "fields": fields, "depends_on": depends})
+
+
+def _cycle_warning(cycle: Cycle, changes: Sequence[Change] = ()) -> str:
+    if not cycle.detached or cycle.cut is None:
+        return f"reference cycle {cycle}: created first without the reference, then updated"
+    source = next(change for change in changes if change.key == cycle.cut[0])
+    dropped = ", ".join(field.path for field in source.fields)
+    return (
+        f"reference cycle {cycle} among deletes: {source.kind} {source.name!r} is updated "
+        f"first to drop {dropped}, then each is deleted"
+    )
 
 
 def _fingerprinted(ctx: _Context, change: Change) -> Change:
@@ -211,39 +260,6 @@ def _plan_deletions(ctx: _Context) -> None:
                     source="prune scope in haloform.yaml",
                 )
             )
-
-
-def _live_dependencies(ctx: _Context, spec: KindSpec, record: dict[str, Any]) -> tuple[str, ...]:
-    """What a live record refers to, so deletes can run in reverse order: a rule that
-    switches tickets to a workflow goes before the workflow."""
-    found: set[str] = set()
-    _collect_refs(to_portable(spec, record, ctx.index), ctx.index, found)
-    return tuple(sorted(found))
-
-
-def _collect_refs(value: Any, index: TenantIndex, found: set[str]) -> None:
-    if isinstance(value, list):
-        for item in value:
-            _collect_refs(item, index, found)
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            referred = by_ref_key(name)
-            if referred is not None and len(value) == 1:
-                guid = _managed_guid(index, referred.kind, item)
-                if guid is not None:
-                    found.add(resource_key(referred.kind, guid))
-            else:
-                _collect_refs(item, index, found)
-
-
-def _managed_guid(index: TenantIndex, kind: str, selector: Any) -> str | None:
-    if isinstance(selector, dict):
-        return str(selector.get("guid")) if selector.get("guid") else None
-    names = index.managed.get(kind)
-    wanted = str(selector).casefold()
-    if names is None:
-        return None
-    return next((g for g, n in names.name_by_guid.items() if n.casefold() == wanted), None)
 
 
 def _unmanaged_rows(ctx: _Context) -> list[tuple[LiveKind, dict[str, Any]]]:
@@ -301,18 +317,26 @@ def _namesakes(changes: list[Change], unmanaged: list[Unmanaged]) -> list[str]:
 
 
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
-    """Changes named by ``--target KIND/NAME``, with what they depend on."""
+    """Changes named by ``--target KIND/NAME``, with what they need: a create or
+    update what it depends on, a delete the deletes of what still refers to it."""
     if not targets:
         return changes
     wanted = {t.casefold() for t in targets}
     by_key = {change.key: change for change in changes}
+    users: dict[str, list[str]] = {}
+    for change in changes:
+        if change.action is Action.DELETE:
+            for key in change.depends_on:
+                users.setdefault(key, []).append(change.key)
     keep = {c.key for c in changes if f"{c.kind}/{c.name}".casefold() in wanted}
     todo = list(keep)
     while todo:
-        for dependency in by_key[todo.pop()].depends_on:
-            if dependency in by_key and dependency not in keep:
-                keep.add(dependency)
-                todo.append(dependency)
+        change = by_key[todo.pop()]
+        needs = users.get(change.key, []) if change.action is Action.DELETE else change.depends_on
+        for key in needs:
+            if key in by_key and key not in keep:
+                keep.add(key)
+                todo.append(key)
     return [change for change in changes if change.key in keep]
 
 
@@ -326,7 +350,7 @@ def defer_references(change: Change, keys: frozenset[str]) -> Change:
     payload = dict(change.payload or {})
     deferred = dict(change.deferred or {})
     for name, value in list(payload.items()):
-        stripped = _without_refs(value, keys)
+        stripped = without_refs(value, keys)
         if stripped != value:
             deferred[name] = value
             payload[name] = stripped
@@ -336,20 +360,3 @@ def defer_references(change: Change, keys: frozenset[str]) -> Change:
     return change.model_copy(
         update={"payload": payload, "deferred": deferred, "depends_on": depends}
     )
-
-
-def _without_refs(value: Any, keys: frozenset[str]) -> Any:
-    if isinstance(value, list):
-        return [_without_refs(item, keys) for item in value]
-    if isinstance(value, dict):
-        return {
-            name: _without_refs(item, keys)
-            for name, item in value.items()
-            if not _refers_to(item, keys)
-        }
-    return value
-
-
-def _refers_to(value: Any, keys: frozenset[str]) -> bool:
-    found = parse_managed_ref(value)
-    return found is not None and resource_key(*found) in keys

@@ -1,8 +1,9 @@
 """The order an apply runs in, and what to do about reference cycles.
 
-Nodes are resource keys (``Workflow/<guid>``); a change's ``depends_on`` (the planner
-fills it from ``kinds.dependencies``) are its edges. A dependency on a key the plan
-does not touch is no edge: that resource exists already.
+Nodes are resource keys (``Workflow/<guid>``); a change's ``depends_on`` are its edges
+(the planner fills them from ``resolve.edges``: a create's or update's from its file,
+a delete's from the live record, since what must go first is what the tenant holds).
+A dependency on a key the plan does not touch is no edge: that resource exists already.
 
 Two consumers, one function each:
 
@@ -20,13 +21,21 @@ Two consumers, one function each:
     that cannot do so (the reference is needed at create) leaves the key in
     ``depends_on``, and the cycle is reported as a ``PlanError`` naming its path.
 
+  A cycle among deletes (A switches to B, B to A: Halo deletes neither while the
+  other uses it) is cut at the first change's (by sort key) reference: the planner's
+  ``detach(change, keys)`` returns the delete carrying the update that drops its
+  references to ``keys`` (``Change.payload``, sent before any delete), with the keys
+  out of ``depends_on``. Without one, the cycle is a ``PlanError`` naming its path.
+
   The cycles it found come back with the changes, for the plan's warnings
-  (``Cycle.two_pass`` tells a deferral from a dropped ordering edge).
+  (``Cycle.two_pass`` tells a deferral from a dropped ordering edge, ``detached`` a
+  cycle among deletes).
 - The applier calls ``apply_levels(changes)``: creates and updates level by level in
   dependency order, then deletes level by level in reverse (a rule that uses a
   workflow is deleted before the workflow). A level is never mixed: the first level
   whose changes are deletes starts the deletes, and the applier sends the changes'
-  ``deferred`` fields in its second pass just before it.
+  ``deferred`` fields in its second pass, then the deletes' detaching updates, just
+  before it.
 """
 
 from __future__ import annotations
@@ -56,6 +65,10 @@ class Cycle:
     two_pass: bool = False
     """Whether cutting it defers references to a second pass (every resource in it is
     new); otherwise a reference into an existing resource was only an ordering edge."""
+    detached: bool = False
+    """A cycle among deletes: one side is updated first to drop its reference."""
+    cut: tuple[str, str] | None = None
+    """The reference done without: ``(source, target)`` keys."""
 
     def __str__(self) -> str:
         return " -> ".join(self.shown)
@@ -77,20 +90,62 @@ def apply_levels(changes: Sequence[Change]) -> list[list[Change]]:
     return _levels(upserts, reverse=False) + _levels(deletes, reverse=True)
 
 
-def break_cycles(changes: Sequence[Change], strip: Strip) -> Untangled:
-    """``changes`` with every cycle among creates and updates cut (see the module)."""
+def break_cycles(changes: Sequence[Change], strip: Strip, detach: Strip | None = None) -> Untangled:
+    """``changes`` with every cycle cut: among creates and updates by ``strip``, among
+    deletes by ``detach`` (see the module)."""
     upserts = _by_key([change for change in changes if change.action is not Action.DELETE])
-    graph = _graph(upserts.values(), reverse=False)
+    deletes = _by_key([change for change in changes if change.action is Action.DELETE])
+    cuts, cycles = _cuts(upserts, _edge_to_cut)
+    delete_cuts, delete_cycles = _cuts(deletes, _first_edge)
+    cycles = [replace(c, two_pass=_target_is_new(c, upserts)) for c in cycles]
+    cycles += [replace(c, detached=True) for c in delete_cycles]
+    cut = [
+        _detached(change, delete_cuts.get(change.key, {}), detach)
+        if change.action is Action.DELETE
+        else _cut(change, cuts.get(change.key, {}), upserts, strip)
+        for change in changes
+    ]
+    return Untangled(tuple(cut), tuple(cycles))
+
+
+def _cuts(
+    by_key: Mapping[str, Change], choose: Callable[[Cycle, Mapping[str, Change]], tuple[str, str]]
+) -> tuple[dict[str, dict[str, Cycle]], list[Cycle]]:
+    """Cut one edge of each cycle among ``by_key`` until none is left: per source key,
+    the targets it must do without (with the cycle that made it so)."""
+    graph = _graph(by_key.values(), reverse=False)
     cuts: dict[str, dict[str, Cycle]] = {}
     cycles: list[Cycle] = []
-    while (cycle := _find_cycle(graph, upserts)) is not None:
-        source, target = _edge_to_cut(cycle, upserts)
-        cycle = replace(cycle, two_pass=upserts[target].action is Action.CREATE)
+    while (cycle := _find_cycle(graph, by_key)) is not None:
+        source, target = choose(cycle, by_key)
+        cycle = replace(cycle, cut=(source, target))
         graph[source].discard(target)
         cuts.setdefault(source, {})[target] = cycle
         cycles.append(cycle)
-    cut = [_cut(change, cuts.get(change.key, {}), upserts, strip) for change in changes]
-    return Untangled(tuple(cut), tuple(cycles))
+    return cuts, cycles
+
+
+def _target_is_new(cycle: Cycle, by_key: Mapping[str, Change]) -> bool:
+    return cycle.cut is not None and by_key[cycle.cut[1]].action is Action.CREATE
+
+
+def _first_edge(cycle: Cycle, by_key: Mapping[str, Change]) -> tuple[str, str]:
+    """Among deletes, the first change's (by sort key) reference to the next."""
+    return cycle.keys[0], cycle.keys[1]
+
+
+def _detached(change: Change, cuts: Mapping[str, Cycle], detach: Strip | None) -> Change:
+    """A delete whose references to ``cuts`` are dropped by an update sent first."""
+    if not cuts:
+        return change
+    detached = detach(change, frozenset(cuts)) if detach is not None else change
+    blocked = sorted(frozenset(cuts) & set(detached.depends_on))
+    if blocked:
+        raise PlanError(
+            f"cannot order the deletes of a reference cycle {cuts[blocked[0]]}: "
+            "remove one of the references first"
+        )
+    return detached
 
 
 def _levels(changes: Sequence[Change], *, reverse: bool) -> list[list[Change]]:

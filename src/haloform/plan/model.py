@@ -68,9 +68,13 @@ class Change(_Frozen):
     """Digest of the live record as read when planning; None for creates."""
     fields: tuple[FieldChange, ...] = ()
     payload: FrozenObject | None = None
-    """The exact body to POST (without secrets and with managed refs symbolic)."""
+    """The exact body to POST (without secrets and with managed refs symbolic). A
+    delete has none, unless it is in a reference cycle with other deletes: then it is
+    the update POSTed before any delete that drops its references to them, and
+    ``fields`` lists what it drops."""
     depends_on: tuple[str, ...] = ()
-    """Keys (``Workflow/<guid>``) of changes that must be applied first."""
+    """Keys (``Workflow/<guid>``) this change's resource refers to: applied first, or
+    for a delete (whose edges come from the live record) deleted after it."""
     deferred: FrozenObject | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""

@@ -1,5 +1,10 @@
 """The exact body an update POSTs: the file's payload plus the ids Halo gave its parts.
 
+Every update carries the record's identity and required fields (``IDENTITY``: its
+``id``, ``guid`` and ``name``) whatever else it holds: whether Halo requires ``name`` on
+an update is not documented, and a second pass or a detaching update that sent only
+the fields it sets would be refused by a tenant that does.
+
 Halo updates a record when its POST carries the record's ``id``; what it does with a
 child (a step, a stage, an action) that comes without its own id is not documented,
 and a tool that guessed "replace" could leave a tenant with duplicated steps. So an
@@ -9,12 +14,21 @@ by the same keys the diff uses (a step by ``step_id``, a stage by ``sequence``..
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
 from haloform.common.canonical import canonical_json
 from haloform.common.ids import known_id
+from haloform.diff.fields import FieldChange
 from haloform.kinds import KindSpec
+from haloform.resolve.edges import live_refs
+from haloform.resolve.index import TenantIndex
+from haloform.resolve.portable import managed_portable
+
+IDENTITY = ("guid", "name")
+"""What every update carries besides the ``id``, taken from the live record when the
+body does not set it."""
 
 CHILD_IDS = ("id", "fdid")
 """Where Halo puts a child's own database key (``fdid`` for steps, ``id`` elsewhere)."""
@@ -23,11 +37,47 @@ CHILD_IDS = ("id", "fdid")
 def update_payload(
     spec: KindSpec, payload: Mapping[str, Any], live: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """``payload`` as an update of ``live``: its id, and its kept children's ids."""
+    """``payload`` as an update of ``live``: its id and identity, and its kept
+    children's ids."""
     body = dict(payload)
     body["id"] = known_id(live)
+    body.update({k: live[k] for k in IDENTITY if k not in body and live.get(k) is not None})
     _carry(spec, body, live, "")
     return body
+
+
+def detach_payload(
+    spec: KindSpec, live: Mapping[str, Any], keys: frozenset[str], index: TenantIndex
+) -> tuple[dict[str, Any], tuple[FieldChange, ...]]:
+    """The update that drops ``live``'s references to ``keys`` (set to 0, Halo's "not
+    set") and holds back nothing else: each top-level field holding one goes whole, as
+    the tenant has it (server-owned names left out), with only the referencing field
+    changed. Also the field changes it makes, in the file's terms, for the plan."""
+    record = copy.deepcopy(dict(live))
+    dropped = [ref for ref in live_refs(spec, record, index) if ref.key in keys]
+    fields = []
+    for ref in dropped:
+        kind, _, guid = ref.key.partition("/")
+        before = managed_portable(kind, guid, index)
+        fields.append(FieldChange(path=ref.path, before=before, after=None))
+        ref.holder[ref.field] = 0
+    tops = sorted({ref.path.split(".")[0].partition("[")[0] for ref in dropped})
+    body = {name: _writable(spec, record[name], name) for name in tops}
+    return update_payload(spec, body, live), tuple(sorted(fields, key=lambda f: f.path))
+
+
+def _writable(spec: KindSpec, value: Any, pattern: str) -> Any:
+    """``value`` without the names Halo fills in itself (companions, child links)."""
+    if isinstance(value, list):
+        return [_writable(spec, item, f"{pattern}[]") for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    owned = spec.server_owned.get(pattern, frozenset()) - set(CHILD_IDS)
+    return {
+        name: _writable(spec, item, f"{pattern}.{name}")
+        for name, item in value.items()
+        if name not in owned
+    }
 
 
 def _carry(spec: KindSpec, body: dict[str, Any], live: Mapping[str, Any], prefix: str) -> None:

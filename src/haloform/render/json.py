@@ -23,6 +23,7 @@ Schema, format_version 1 (machine-readable in ``plan.schema.json`` next to this 
           "source": "ticket-rules/p1.yaml:3" | null,   # null: prune of a live record
           "live_id": 12 | null,       # the tenant's id of the record touched
           "fields": [{"path": "steps[step_id=2].name", "before": ..., "after": ...}]
+                                      # a delete's: references dropped first (a cycle)
         }
       ],
       "unmanaged": [{"kind": "...", "guid": "..." | null, "name": "...", "live_id": 40 | null}],

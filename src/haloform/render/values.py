@@ -110,10 +110,11 @@ def change_lines(change: Change) -> tuple[list[FieldLine], int]:
 
     An update lists every changed field: that is what the review is about. A create
     lists its first fields briefly: the file it comes from is in the same pull request.
-    A delete lists nothing: the whole resource goes.
+    A delete lists nothing (the whole resource goes) but the references an update
+    drops first, when it is in a reference cycle with other deletes.
     """
     if change.action is Action.DELETE:
-        return [], 0
+        return [field_line(field) for field in change.fields], 0
     if change.action is Action.UPDATE:
         return [field_line(field) for field in change.fields], 0
     shown = change.fields[:CREATE_FIELD_LIMIT]
@@ -128,6 +129,9 @@ def notes(change: Change, hidden: int) -> list[str]:
     if change.deferred:
         held = ", ".join(printable(name) for name in sorted(change.deferred))
         remarks.append(f"created without {held}; set in a second pass (reference cycle)")
+    if change.action is Action.DELETE and change.payload:
+        dropped = ", ".join(printable(field.path) for field in change.fields)
+        remarks.append(f"updated first to drop {dropped} (reference cycle), then deleted")
     return remarks
 
 

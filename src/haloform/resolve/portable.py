@@ -186,11 +186,17 @@ class _Walk:
         return id if guid is None else self.managed(managed.kind, guid)
 
     def managed(self, kind: str, guid: str) -> Any:
-        spec = by_kind(kind)
-        if spec is None or spec.ref_key is None:
-            return managed_ref(kind, guid)  # not a reference a file can write
-        name = self.index.managed_name(kind, guid.casefold())
-        return {spec.ref_key: name if name is not None else {"guid": guid}}
+        return managed_portable(kind, guid, self.index)
+
+
+def managed_portable(kind: str, guid: str, index: TenantIndex) -> Any:
+    """A managed resource as a file refers to it: ``{workflow: Incident}``, or by guid
+    when the tenant knows no name for it."""
+    spec = by_kind(kind)
+    if spec is None or spec.ref_key is None:
+        return managed_ref(kind, guid)  # not a reference a file can write
+    name = index.managed_name(kind, guid.casefold())
+    return {spec.ref_key: name if name is not None else {"guid": guid}}
 
 
 def _target(ref: RefField, record: Mapping[str, Any]) -> str | None:

@@ -111,7 +111,8 @@ class RecordKind:
             (k, v) for k, v in merged.items() if k not in doc and k not in self.server_fields
         )
         strip_server_fields(self.node, doc)
-        name = doc.get("name")
+        posted = element if self.tenant.config.require_name_on_update else doc
+        name = posted.get("name")
         if not isinstance(name, str) or not name.strip():
             errors[f"{path}.name"] = "Name is required"
         assign_ids(self.node, doc, old, rid, store)

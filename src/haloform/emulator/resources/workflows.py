@@ -123,8 +123,11 @@ class Workflows(RecordKind):
             step["rules"] = self._step_rules(step, directory)
 
     def remove(self, doc: Doc, directory: Directory) -> None:
+        """A workflow in use (``in_use``: a rule sets it, another workflow's step
+        switches to it) is refused with a 400 naming its users, unless the
+        ``delete_in_use`` switch lets it go and leaves their references dangling."""
         users = _users(directory).get(doc["id"])
-        if users:
+        if users and self.tenant.config.delete_in_use == "refuse":
             raise refused(
                 f"Workflow {doc.get('name')!r} cannot be deleted: it is used by {', '.join(users)}"
             )
