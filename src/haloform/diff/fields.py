@@ -182,6 +182,24 @@ class _Walk:
         keyless_have = [item for item in have if _identity(item, keys) is None]
         yield from self.multiset(keyless_want, keyless_have, pattern, path)
 
+    def collect(
+        self, value: Any, pattern: str, path: str, found: dict[str, Mapping[str, Any]]
+    ) -> None:
+        """Every keyed item under ``value`` by the path the diff names it with."""
+        if not isinstance(value, Mapping):
+            return
+        for name, item in value.items():
+            inner, where = _join(pattern, name), _join(path, name)
+            marker = self.keyed.get(inner)
+            if marker is None or not isinstance(item, list):
+                continue
+            shared = _shared_labels(marker, item)
+            for element in item:
+                if isinstance(element, Mapping) and _identity(element, marker.fields):
+                    label = f"{where}[{self.label(marker, element, shared)}]"
+                    found[label] = element
+                    self.collect(element, f"{inner}[]", label, found)
+
     def label(self, marker: KeyedBy, item: Mapping[str, Any], shared: frozenset[str]) -> str:
         """How a path names a keyed item: its label (with its key when another item has
         the same label), else its key values, references by name, quoted."""
@@ -312,3 +330,45 @@ def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:
     natural = tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
     values = json.dumps([change.before, change.after], sort_keys=True, default=str)
     return natural, values
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One step of a path: a field name, and the item of its list it selects, if any
+    (``key`` is the label as shown, unquoted: ``Logged``, ``Escalate -> Escalated``,
+    ``+``/``-`` for an unordered item, ``0`` for a position)."""
+
+    name: str
+    key: str | None = None
+
+
+_SEGMENT = re.compile(r'\.?([^.\[]+)(?:\[("(?:[^"\\]|\\.)*"(?: #[^\]]*)?|[^\]]*)\])?')
+
+
+def parse_path(path: str) -> tuple[Segment, ...]:
+    """A FieldChange path back into its segments: renderers ask "which step is this
+    about" without knowing the syntax, which lives only in this module."""
+    segments = []
+    for match in _SEGMENT.finditer(path):
+        name, key = match.group(1), match.group(2)
+        if key is not None and key.startswith('"'):
+            quoted, _, suffix = key.partition('" #')
+            key = json.loads(quoted if not suffix else quoted + '"')
+            key = f"{key} #{suffix}" if suffix else key
+        segments.append(Segment(name, key))
+    return tuple(segments)
+
+
+def item_paths(spec: KindSpec, document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The path a diff gives each keyed item of ``document`` (a portable resource),
+    at every depth: ``steps["Logged"]``, ``steps["Logged"].actions["Escalate -> Escalated"]``.
+    Renderers match a change's paths to the items they draw by it."""
+    walk = _Walk(
+        keyed=spec.keyed_markers,
+        unordered=spec.unordered_lists,
+        objects=frozenset(spec.server_owned),
+        names=_names(spec.keyed_markers, document),
+    )
+    found: dict[str, Mapping[str, Any]] = {}
+    walk.collect(document, "", "", found)
+    return found

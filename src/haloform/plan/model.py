@@ -40,6 +40,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Neighbour(_Frozen):
+    """A rule next to a created or changed one in the order Halo tries them: what a
+    reviewer needs to judge whether the change takes effect (an earlier rule that
+    stops matching can shadow it)."""
+
+    name: str
+    precedence: int
+    before: bool
+    """Tried before the changed rule (a lower precedence number); False: after."""
+    stopmatching: bool = False
+    managed: bool = True
+    """False: a live rule no file describes (this plan leaves it alone)."""
+
+
 class Change(_Frozen):
     """One resource to create, update or delete."""
 
@@ -61,6 +75,13 @@ class Change(_Frozen):
     deferred: dict[str, Any] | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""
+    desired: dict[str, Any] | None = None
+    """For an update: the whole resource as the file says it, in portable terms (names,
+    not tenant ids), so a renderer can show a changed workflow whole, not only the
+    fields that differ. A create's ``fields`` already hold all of it."""
+    neighbours: tuple[Neighbour, ...] = ()
+    """For a created or updated resource of an ordered kind (one with a precedence):
+    the rules tried just before and after it, and any with the same precedence."""
 
     @property
     def key(self) -> str:

@@ -15,6 +15,7 @@ comparison (``haloform diff``) has renderers of its own, in the same formats:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from haloform.diff.tenants import TenantComparison
@@ -31,7 +32,7 @@ from haloform.render.text import TextRenderer
 RENDERERS: Mapping[str, RendererFactory] = MappingProxyType(
     {
         "text": lambda options: TextRenderer(color=options.color),
-        "markdown": lambda _options: MarkdownRenderer(),
+        "markdown": lambda options: MarkdownRenderer(options=options),
         "json": lambda _options: JsonRenderer(),
     }
 )
@@ -51,7 +52,9 @@ COMPARISON_RENDERERS: Mapping[str, Callable[[RenderOptions], ComparisonRenderer]
 """Format name -> comparison renderer factory; the same names as :data:`FORMATS`."""
 
 
-def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
+def render(
+    plan: Plan, fmt: str, *, color: bool = False, options: RenderOptions | None = None
+) -> str:
     """``plan`` in format ``fmt`` (a key of :data:`RENDERERS`); colour only affects text.
 
     An unknown format is a programming error (the CLI offers only :data:`FORMATS`),
@@ -61,7 +64,8 @@ def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
         factory = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown plan format {fmt!r}; expected one of {FORMATS}") from None
-    return factory(RenderOptions(color=color)).render(plan)
+    chosen = replace(options, color=color) if options is not None else RenderOptions(color=color)
+    return factory(chosen).render(plan)
 
 
 def render_comparison(comparison: TenantComparison, fmt: str, *, color: bool = False) -> str:

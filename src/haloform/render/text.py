@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.text import Text
 
 from haloform.plan.model import Action, Change, Plan
-from haloform.render import values
+from haloform.render import rules, values, words
 from haloform.render.values import FieldLine
 
 WIDTH = 100
@@ -108,7 +108,20 @@ def _change(change: Change) -> list[Text]:
     if where:
         header.append(f" ({where})", style=NOTE_STYLE)
     fields, hidden = values.change_lines(change)
-    lines = [header, *(_field(line) for line in fields)]
+    lines = [header]
+    sentence = (
+        rules.sentence(values.created(change)) if change.action is not Action.DELETE else None
+    )
+    if sentence:
+        lines.append(Text(f"  {sentence}"))
+    lines.extend(
+        Text(f"  order: {line}", style=NOTE_STYLE) for line in words.order(change.neighbours)
+    )
+    lines.extend(
+        Text(f"  ! removes {item}: Halo may keep it (checked after apply)", style="red")
+        for item in words.removed_items(change)
+    )
+    lines.extend(_field(line) for line in fields)
     lines.extend(Text(f"  # {note}", style=NOTE_STYLE) for note in values.notes(change, hidden))
     return lines
 
