@@ -126,8 +126,8 @@ def test_the_representative_plan_has_one_of_everything(representative: Haloform)
     assert report["summary"] == {"create": 1, "update": 2, "delete": 1, "unchanged": 1}
     assert [u["guid"] for u in report["unmanaged"]] == [MANUAL_GUID]
     paths = {field["path"] for change in report["changes"] for field in change["fields"]}
-    assert "steps[3].new_flow_id" in paths
-    assert "steps[2].actions[Resolve->3].time_limit_mins" in paths
+    assert 'steps["Closed"].new_flow_id' in paths
+    assert 'steps["Assigned to agent"].actions["Resolve -> Closed"].time_limit_mins' in paths
     assert "new_agent_id" in paths
 
 
