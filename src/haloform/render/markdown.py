@@ -178,8 +178,8 @@ def _removal_alert(plan: Plan) -> list[str]:
         return []
     return [
         "> [!WARNING]\n> **This plan removes workflow steps.** Whether Halo deletes the "
-        "steps a save leaves out is not known; the apply reads each workflow back and "
-        "reports any step that survived.\n" + "".join(lines)
+        "steps a save leaves out is not known: after the apply, `haloform plan` shows any "
+        "step that survived as still to remove.\n" + "".join(lines)
     ]
 
 

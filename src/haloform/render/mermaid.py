@@ -85,8 +85,9 @@ def diagram(change: Change) -> str | None:
     removed = _removed(change, paths) if change.action is Action.UPDATE else []
     graph = _Graph()
     known = {_step_key(step) for step in steps}
+    renamed = _renamed(change, paths)
     for path, step in ((p, i) for p, i in paths.items() if i in steps):
-        _step(graph, step, f"s{_step_key(step)}", status.get(path))
+        _step(graph, step, f"s{_step_key(step)}", status.get(path), renamed.get(path))
     for path, step, _ in removed:
         if _depth(path) == 1:
             _step(graph, step, f"x{_step_key(step)}", "removed")
@@ -107,8 +108,15 @@ def _step_key(step: Mapping[str, Any]) -> str:
     return str(rules.shown(step.get("step_id"))).replace(".", "_")
 
 
-def _step(graph: _Graph, step: Mapping[str, Any], node_id: str, status: str | None) -> None:
-    name = text(str(step.get("name") or f"step {step.get('step_id')}"))
+def _step(
+    graph: _Graph,
+    step: Mapping[str, Any],
+    node_id: str,
+    status: str | None,
+    was: str | None = None,
+) -> None:
+    shown = str(step.get("name") or f"step {step.get('step_id')}")
+    name = text(f"{shown} (was {was})" if was else shown)
     if step.get("isstart"):
         shape = f"([{name}])"
     elif step.get("isend"):
@@ -163,6 +171,19 @@ def _duration(minutes: float) -> str:
     if minutes >= 60 and minutes % 60 == 0:
         return f"{int(minutes // 60)} h"
     return f"{values.flow(minutes)} min"
+
+
+def _renamed(change: Change, paths: Mapping[str, Any]) -> dict[str, str]:
+    """Item path -> its old name, for items an update renames."""
+    if change.action is not Action.UPDATE:
+        return {}
+    return {
+        owner: changed.before
+        for changed in change.fields
+        if (owner := changed.path.removesuffix(".name")) in paths
+        and changed.path.endswith(".name")
+        and isinstance(changed.before, str)
+    }
 
 
 def _statuses(change: Change, paths: Mapping[str, Any]) -> dict[str, str]:

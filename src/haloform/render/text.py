@@ -118,7 +118,7 @@ def _change(change: Change) -> list[Text]:
         Text(f"  order: {line}", style=NOTE_STYLE) for line in words.order(change.neighbours)
     )
     lines.extend(
-        Text(f"  ! removes {item}: Halo may keep it (checked after apply)", style="red")
+        Text(f"  ! removes {item}: Halo may keep it (plan again after the apply)", style="red")
         for item in words.removed_items(change)
     )
     lines.extend(_field(line) for line in fields)

@@ -13,7 +13,7 @@ cannot forge lines or recolour a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,13 +103,23 @@ def create_fields(change: Change) -> Iterator[FieldChange]:
         if not isinstance(value, list):
             yield FieldChange(path=name, after=value)
             continue
-        keyed = [p for p in paths if parse_path(p)[0].name == name and len(parse_path(p)) == 1]
+        keyed = [p for p in paths if parse_path(p)[0].name == name]
         if keyed:
-            yield from (FieldChange(path=p, after=paths[p]) for p in keyed)
+            yield from (FieldChange(path=p, after=_own_fields(p, paths)) for p in keyed)
         elif spec is not None and name in spec.unordered_lists:
             yield from (FieldChange(path=f"{name}[+]", after=item) for item in value)
         else:
             yield from (FieldChange(path=f"{name}[{i}]", after=v) for i, v in enumerate(value))
+
+
+def _own_fields(path: str, paths: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """An item without the keyed lists whose items get lines of their own (a step
+    without its actions), so that no line holds a whole workflow."""
+    item = paths[path]
+    nested = {
+        other[len(path) + 1 :].partition("[")[0] for other in paths if other.startswith(path + ".")
+    }
+    return {k: v for k, v in item.items() if k not in nested and not is_empty(v)}
 
 
 def created(change: Change) -> dict[str, Any]:
