@@ -104,3 +104,11 @@ def test_a_small_plan_keeps_its_diagrams() -> None:
     text = render(review_plans.promotion(3), "markdown")
     assert text.count("```mermaid") == 1
     assert "left out" not in text
+
+
+def test_findings_given_by_the_caller_show_with_their_change() -> None:
+    plan = review_plans.new_rule()
+    key = plan.changes[0].key
+    options = RenderOptions(findings={key: ("never fires: shadowed by <Security incidents>",)})
+    text = render(plan, "markdown", options=options)
+    assert "**Findings:**\n- never fires: shadowed by &#60;Security incidents&#62;" in text
