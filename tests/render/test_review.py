@@ -98,6 +98,7 @@ def test_a_promotion_too_large_for_one_comment_drops_diagrams_then_details() -> 
     assert "```mermaid" not in text
     assert "Workflow diagrams were left out" in text
     assert "changes omitted to fit GitHub's comment limit" in text
+    assert "By kind: 856 TicketRule to create, 214 Workflow to create." in text
 
 
 def test_a_small_plan_keeps_its_diagrams() -> None:
@@ -112,3 +113,11 @@ def test_findings_given_by_the_caller_show_with_their_change() -> None:
     options = RenderOptions(findings={key: ("never fires: shadowed by <Security incidents>",)})
     text = render(plan, "markdown", options=options)
     assert "**Findings:**\n- never fires: shadowed by &#60;Security incidents&#62;" in text
+
+
+def test_the_marker_spells_the_environment_as_ci_searches_for_it() -> None:
+    plan = review_plans.delete().model_copy(update={"environment": "prod_eu-2"})
+    assert render(plan, "markdown").startswith("<!-- haloform:plan env=prod_eu-2 -->\n")
+    hostile = plan.model_copy(update={"environment": "x --> <b>"})
+    first = render(hostile, "markdown").splitlines()[0]
+    assert first == "<!-- haloform:plan env=x -&#45;&#62; &#60;b&#62; -->"

@@ -24,6 +24,7 @@ markup or break the table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote as quote_url
@@ -44,6 +45,9 @@ TABLE_HEAD = "| Action | Kind | Name | What changes | Source |\n|---|---|---|---
 FULL_PLAN = "the full plan is in the CI log, or run `haloform plan --format json`"
 MARKER = "<!-- haloform:plan env={env} -->"
 """Hidden: CI finds its own comment for an environment by it and updates it in place."""
+BY_KIND_FROM = 20
+"""A plan with more changes than this says how many of each kind, under its counts."""
+_HEX = re.compile(r"[0-9a-fA-F]{7,64}")
 NO_DIAGRAMS = (
     "_Workflow diagrams were left out to fit GitHub's comment limit; "
     "each change is still said in words._\n"
@@ -51,8 +55,11 @@ NO_DIAGRAMS = (
 
 
 def marker(environment: str) -> str:
-    """The hidden line a CI job finds its comment by (one per environment)."""
-    return MARKER.format(env=escape(environment).replace("-", "&#45;"))
+    """The hidden line a CI job finds its comment by (one per environment): the name as
+    haloform.yaml spells it, so a job can search for it, with only what could end
+    the HTML comment early (``--``, ``>``) or start markup (``<``) neutralised."""
+    name = values.printable(environment).replace("--", "-&#45;")
+    return MARKER.format(env=name.replace("<", "&#60;").replace(">", "&#62;"))
 
 
 @dataclass(frozen=True)
@@ -139,18 +146,37 @@ def allocate(sections: Sequence[Section], room: int) -> list[str]:
 
 
 def _head(plan: Plan, options: RenderOptions) -> str:
-    at = f" at `{escape(options.commit[:12])}`" if options.commit else ""
     lines = [
         marker(plan.environment) + "\n",
-        f"### haloform plan for {escape(plan.environment)}{at}\n",
+        f"### haloform plan for {escape(plan.environment)}{_commit(options.commit)}\n",
         f"\n**{values.summary(plan)}** Tenant: {escape(plan.tenant)}\n",
     ]
+    if len(plan.changes) > BY_KIND_FROM:
+        lines.append(f"\nBy kind: {escape(_by_kind(plan))}.\n")
     alerts = [*_delete_alert(plan), *_removal_alert(plan)]
     note = values.targets_note(plan)
     if note:
         alerts.append(f"> [!WARNING]\n> {escape(note)}\n")
     lines.extend(f"\n{alert}" for alert in alerts)
     return "".join(lines)
+
+
+def _commit(commit: str | None) -> str:
+    if not commit:
+        return ""
+    if _HEX.fullmatch(commit):
+        return f" at `{commit[:12]}`"
+    return f" at {escape(commit)}"
+
+
+def _by_kind(plan: Plan) -> str:
+    """``856 TicketRule to create, 214 Workflow to create``: a large plan's shape, which
+    stays when its table cannot list every row."""
+    counts: dict[tuple[str, str], int] = {}
+    for change in plan.changes:
+        key = (change.kind, change.action.value)
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{n} {kind} to {action}" for (kind, action), n in sorted(counts.items()))
 
 
 def _delete_alert(plan: Plan) -> list[str]:
