@@ -58,6 +58,10 @@ def test_an_unknown_comparison_code_is_shown_raw_and_marked() -> None:
     text = render(review_plans.changed_criterion(), "text")
     assert 'cf region [unknown comparison type 42] "EMEA"'.lower() in text.lower()
     assert "Priority is less than P3 Medium" in text
+    assert (
+        "criterion changed — before: Priority is not equal to P4 Low; "
+        "after: Priority is less than P3 Medium"
+    ) in render(review_plans.changed_criterion(), "markdown")
 
 
 def test_the_heading_names_the_commit_and_carries_the_marker() -> None:

@@ -129,8 +129,8 @@ def _step(
         target = rules.shown(switch)
         flow_id = graph.workflows.setdefault(target, f"w{len(graph.workflows) + 1}")
         if f"  {flow_id}" not in "\n".join(graph.nodes):
-            graph.node(flow_id, f"[/{text('workflow: ' + target)}/]", "workflow")
-        graph.edge(f"{node_id} ==>|{text('switches workflow')}| {flow_id}", status)
+            graph.node(flow_id, f"[/{text('switches to workflow ' + target)}/]", "workflow")
+        graph.edge(f"{node_id} ==> {flow_id}", status)
 
 
 def _actions(

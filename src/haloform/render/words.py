@@ -31,7 +31,47 @@ def describe(change: Change) -> list[str]:
     """One phrase per field change of an update (none for creates and deletes)."""
     if change.action is not Action.UPDATE:
         return []
-    return [phrase(field) for field in change.fields]
+    pairs = _replaced(change.fields)
+    said = []
+    for index, field in enumerate(change.fields):
+        paired = pairs.get(index, "")
+        if paired is None:
+            continue  # said with the criterion it replaces
+        said.append(paired or phrase(field))
+    return said
+
+
+def _replaced(fields: Sequence[FieldChange]) -> dict[int, str | None]:
+    """A criterion removed and one added on the same ticket field read as one change,
+    before and after as sentences (a criterion has no identity to say it is the same,
+    but the reader sees it is). Index of the removal -> the phrase; of the addition ->
+    None (said with it)."""
+    added = {
+        i: f for i, f in enumerate(fields) if f.path.endswith("[+]") and rules.is_criterion(f.after)
+    }
+    pairs: dict[int, str | None] = {}
+    for index, old in enumerate(fields):
+        if not (old.path.endswith("[-]") and rules.is_criterion(old.before)):
+            continue
+        twin = next(
+            (
+                i
+                for i, new in added.items()
+                if new.path[:-3] == old.path[:-3]
+                and new.after.get("fieldname") == old.before.get("fieldname")
+            ),
+            None,
+        )
+        if twin is None:
+            continue
+        new = added.pop(twin)
+        noun = singular(parse_path(old.path)[-1].name)
+        pairs[index] = (
+            f"{noun} changed — before: {rules.criterion(old.before)}; "
+            f"after: {rules.criterion(new.after)}"
+        )
+        pairs[twin] = None
+    return pairs
 
 
 def phrase(field: FieldChange) -> str:
