@@ -37,7 +37,7 @@ class _Ranked:
 def with_neighbours(changes: Sequence[Change], repo: Repo, live: LiveState) -> list[Change]:
     """``changes`` with each created or updated ordered resource's neighbours set."""
     deleted = {change.guid for change in changes if change.action is Action.DELETE}
-    orders: dict[str, list[_Ranked]] = {}
+    orders: dict[str, _Order] = {}
     result = []
     for change in changes:
         spec = change.spec
@@ -45,13 +45,13 @@ def with_neighbours(changes: Sequence[Change], repo: Repo, live: LiveState) -> l
             result.append(change)
             continue
         if spec.kind not in orders:
-            orders[spec.kind] = _order(spec, repo, live, deleted)
-        found = _around(orders[spec.kind], change.guid)
+            orders[spec.kind] = _Order(_ranked_rules(spec, repo, live, deleted))
+        found = orders[spec.kind].around(change.guid)
         result.append(change.model_copy(update={"neighbours": found}) if found else change)
     return result
 
 
-def _order(spec: KindSpec, repo: Repo, live: LiveState, deleted: set[str]) -> list[_Ranked]:
+def _ranked_rules(spec: KindSpec, repo: Repo, live: LiveState, deleted: set[str]) -> list[_Ranked]:
     default = int(spec.defaults.get(ORDER_FIELD, 0))
     ranked = [
         _ranked(item.guid, item.resource.model_dump(), default, managed=True)
@@ -78,24 +78,31 @@ def _ranked(guid: str, record: Mapping[str, Any], default: int, *, managed: bool
     )
 
 
-def _around(order: list[_Ranked], guid: str) -> tuple[Neighbour, ...]:
-    """The rule just before, the rule just after, and every rule sharing its precedence."""
-    index = next((i for i, item in enumerate(order) if item.guid == guid), None)
-    if index is None:
-        return ()
-    own = order[index]
-    picked = {i for i, item in enumerate(order) if item.precedence == own.precedence}
-    lower = [i for i in range(index) if order[i].precedence < own.precedence]
-    higher = [i for i in range(index + 1, len(order)) if order[i].precedence > own.precedence]
-    picked |= set(lower[-1:]) | set(higher[:1])
-    picked.discard(index)
-    return tuple(
-        Neighbour(
-            name=order[i].name,
-            precedence=order[i].precedence,
-            before=i < index,
-            stopmatching=order[i].stopmatching,
-            managed=order[i].managed,
+class _Order:
+    """The rules of one kind in the order Halo tries them, found by guid in O(1): a
+    plan of ten thousand rules asks once per rule."""
+
+    def __init__(self, ranked: list[_Ranked]) -> None:
+        self.ranked = ranked
+        self.position = {item.guid: index for index, item in enumerate(ranked)}
+
+    def around(self, guid: str) -> tuple[Neighbour, ...]:
+        """The rule tried just before and the one just after (one or both may share
+        its precedence: then the order between them is Halo's choice)."""
+        index = self.position.get(guid)
+        if index is None:
+            return ()
+        own = self.ranked[index]
+        picked = [i for i in (index - 1, index + 1) if 0 <= i < len(self.ranked)]
+        return tuple(self._neighbour(self.ranked[i], own, before=i < index) for i in picked)
+
+    @staticmethod
+    def _neighbour(item: _Ranked, own: _Ranked, *, before: bool) -> Neighbour:
+        return Neighbour(
+            name=item.name,
+            precedence=item.precedence,
+            before=before,
+            stopmatching=item.stopmatching,
+            managed=item.managed,
+            tie=item.precedence == own.precedence,
         )
-        for i in sorted(picked)
-    )

@@ -52,6 +52,9 @@ class Neighbour(_Frozen):
     stopmatching: bool = False
     managed: bool = True
     """False: a live rule no file describes (this plan leaves it alone)."""
+    tie: bool = False
+    """Same precedence as the changed rule: which of the two Halo tries first is not
+    known (FACTS.md), so a reviewer should not rely on it."""
 
 
 class Change(_Frozen):
@@ -81,7 +84,7 @@ class Change(_Frozen):
     fields that differ. A create's ``fields`` already hold all of it."""
     neighbours: tuple[Neighbour, ...] = ()
     """For a created or updated resource of an ordered kind (one with a precedence):
-    the rules tried just before and after it, and any with the same precedence."""
+    the rules tried just before and just after it."""
 
     @property
     def key(self) -> str:

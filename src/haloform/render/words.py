@@ -190,6 +190,8 @@ def order(neighbours: Sequence[Neighbour]) -> list[str]:
 
 def _neighbour(item: Neighbour) -> str:
     notes = [f"precedence {item.precedence}"]
+    if item.tie:
+        notes.append("same precedence: which runs first is up to Halo")
     if item.stopmatching:
         notes.append("stops matching")
     if not item.managed:
