@@ -77,6 +77,8 @@ def test_the_heading_names_the_commit_and_carries_the_marker() -> None:
 def test_deletes_and_removed_steps_are_said_before_the_table() -> None:
     deleted = render(review_plans.delete(), "markdown")
     assert deleted.index("--allow-delete") < deleted.index("| Action |")
+    text = render(review_plans.delete(), "text")
+    assert text.index("needs --allow-delete") < text.index("- delete TicketRule")
     removed = render(review_plans.changed_workflow(), "markdown")
     assert removed.index("removes workflow steps") < removed.index("| Action |")
     assert 'step "Legacy triage"' in removed

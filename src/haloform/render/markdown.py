@@ -186,9 +186,8 @@ def _delete_alert(plan: Plan) -> list[str]:
     names = ", ".join(f"{escape(c.kind)} {escape(values.quote(c.name))}" for c in deletes[:10])
     more = f" and {len(deletes) - 10} more" if len(deletes) > 10 else ""
     return [
-        f"> [!CAUTION]\n> This plan **deletes {len(deletes)} "
-        f"resource{'s' if len(deletes) != 1 else ''}** ({names}{more}): applying it needs "
-        "`haloform apply --allow-delete`; without it the apply refuses.\n"
+        f"> [!CAUTION]\n> **{escape(values.delete_note(len(deletes)))}** Deleted: "
+        f"{names}{more}. Without the flag, `haloform apply` refuses the whole plan.\n"
     ]
 
 

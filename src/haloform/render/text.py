@@ -2,10 +2,15 @@
 
 ::
 
+    This plan deletes 1 resource: applying it needs --allow-delete.
+
     + create TicketRule "P1 to Network" (ticket-rules/p1.yaml:3)
+      When Priority is equal to P1 Critical — Then: team -> Network · stop matching
+      order: tried after "VIP" (precedence 5); before "Catch-all" (precedence 50)
       + precedence: 10
+      + criteria[+]: Priority is equal to P1 Critical
     ~ update Workflow "Incident" (workflows/incident.yaml:1)
-      ~ steps[step_id=2].name: "Assigned" -> "Assigned to team"
+      ~ steps["Assigned to team"].name: "Assigned" -> "Assigned to team"
     - delete EventRule "Legacy traps" (id 31)
 
     Plan: 1 to create, 1 to update, 1 to delete.
@@ -98,6 +103,9 @@ def _heading(plan: Plan) -> list[Text]:
     note = values.targets_note(plan)
     if note:
         lines.append(Text(note, style="yellow"))
+    deletes = plan.counts()[Action.DELETE]
+    if deletes:
+        lines.append(Text(values.delete_note(deletes), style="red"))
     return lines
 
 

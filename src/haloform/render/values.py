@@ -173,6 +173,12 @@ def summary(plan: Plan) -> str:
     )
 
 
+def delete_note(count: int) -> str:
+    """Said at the top of a plan that deletes: a reviewed plan must not fail on merge."""
+    what = "1 resource" if count == 1 else f"{count} resources"
+    return f"This plan deletes {what}: applying it needs --allow-delete."
+
+
 def targets_note(plan: Plan) -> str | None:
     """A partial plan (``--target``) says so: what it leaves out is not 'no change'."""
     if not plan.targets:

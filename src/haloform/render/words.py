@@ -2,8 +2,9 @@
 action Escalate from Awaiting confirmation to Escalated; new stage Confirm".
 
 Said from the plan's field changes alone (their paths name items by label, see
-``diff.fields.parse_path``), so the text and the Markdown renderers say the same, and
-a reviewer reads what moves without decoding paths.
+``diff.fields.parse_path``), so a reviewer reads what moves without decoding paths:
+beside a workflow's diagram and in the table's "What changes" column. A rule's place
+in the evaluation order (:func:`order`) is said the same way in text and Markdown.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ ARROW = " -> "
 
 
 def singular(name: str) -> str:
+    """``steps`` -> step, ``criteria`` -> criterion: a list's item in a sentence."""
     if name == "criteria":
         return "criterion"
     return name[:-1] if name.endswith("s") else name
@@ -75,6 +77,7 @@ def _replaced(fields: Sequence[FieldChange]) -> dict[int, str | None]:
 
 
 def phrase(field: FieldChange) -> str:
+    """One field change as a reader says it (``new stage Confirm``)."""
     segments = parse_path(field.path)
     head = segments[0]
     if head.key is None and len(segments) == 1:
