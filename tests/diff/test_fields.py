@@ -67,15 +67,25 @@ def test_fields_the_file_does_not_set_are_not_managed_at_any_depth() -> None:
     assert workflow_diff(documents.workflow(), record) == []
 
 
-def test_a_changed_keyed_item_is_named_by_its_key() -> None:
+def test_a_changed_keyed_item_is_named_by_its_label() -> None:
     document = documents.workflow()
     document["steps"][1]["name"] = "Assigned to someone"
     document["steps"][1]["actions"][0]["time_limit_mins"] = 60
     document["steps"][1]["rules"][0]["stopmatching"] = True
     assert workflow_diff(document, tenant.live_workflow()) == [
-        FieldChange(path="steps[2].actions[Resolve->4].time_limit_mins", before=240, after=60),
-        FieldChange(path="steps[2].name", before="Assigned", after="Assigned to someone"),
-        FieldChange(path="steps[2].rules[Chase the agent].stopmatching", before=None, after=True),
+        FieldChange(
+            path='steps["Assigned to someone"].actions["Resolve -> Resolved"].time_limit_mins',
+            before=240,
+            after=60,
+        ),
+        FieldChange(
+            path='steps["Assigned to someone"].name', before="Assigned", after="Assigned to someone"
+        ),
+        FieldChange(
+            path='steps["Assigned to someone"].rules["Chase the agent"].stopmatching',
+            before=None,
+            after=True,
+        ),
     ]
 
 
@@ -85,8 +95,8 @@ def test_a_keyed_item_is_added_or_removed_whole() -> None:
     record = tenant.live_workflow()
     record["steps"].append({"fdid": 9, "step_id": 9, "name": "Legacy"})
     assert workflow_diff(document, record) == [
-        FieldChange(path="steps[9]", before={"step_id": 9, "name": "Legacy"}, after=None),
-        FieldChange(path="steps[10]", before=None, after={"step_id": 10, "name": "Closed"}),
+        FieldChange(path='steps["Closed"]', before=None, after={"step_id": 10, "name": "Closed"}),
+        FieldChange(path='steps["Legacy"]', before={"step_id": 9, "name": "Legacy"}, after=None),
     ]
 
 
@@ -95,8 +105,8 @@ def test_an_action_leading_elsewhere_is_another_action() -> None:
     document["steps"][0]["actions"][1]["end_step"] = 4
     changes = workflow_diff(document, tenant.live_workflow())
     assert [(c.path, c.before is None) for c in changes] == [
-        ("steps[1].actions[Escalate->3]", False),
-        ("steps[1].actions[Escalate->4]", True),
+        ('steps["Logged"].actions["Escalate -> Escalated to Problem"]', False),
+        ('steps["Logged"].actions["Escalate -> Resolved"]', True),
     ]
 
 
@@ -105,7 +115,7 @@ def test_a_reference_changes_as_one_value() -> None:
     step(record, 3)["new_flow_id"] = tenant.WORKFLOW_ID
     assert workflow_diff(documents.workflow(), record) == [
         FieldChange(
-            path="steps[3].new_flow_id",
+            path='steps["Escalated to Problem"].new_flow_id',
             before={"workflow": "Incident Lifecycle"},
             after={"workflow": "Problem Management"},
         )
@@ -161,18 +171,36 @@ def test_other_lists_compare_by_position_and_unmodelled_items_as_one_value() -> 
     record = tenant.live_workflow()
     step(record, 4)["output_variables"] = [{"name": "a", "id": 1}, {"name": "c"}, {"name": "d"}]
     assert workflow_diff(document, record) == [
-        FieldChange(path="steps[4].output_variables[1]", before={"name": "c"}, after={"name": "b"}),
-        FieldChange(path="steps[4].output_variables[2]", before={"name": "d"}, after=None),
+        FieldChange(
+            path='steps["Resolved"].output_variables[1]', before={"name": "c"}, after={"name": "b"}
+        ),
+        FieldChange(path='steps["Resolved"].output_variables[2]', before={"name": "d"}, after=None),
     ]
 
 
-def test_paths_sort_in_numeric_order() -> None:
+def test_paths_sort_by_name_and_positions_in_numeric_order() -> None:
     document = documents.workflow()
     for item in document["steps"]:
         item["note"] = "n"
     document["steps"].append({"step_id": 10, "name": "Ten"})
+    document["steps"][3]["output_variables"] = [{"name": str(n)} for n in range(11)]
     paths = [change.path for change in workflow_diff(document, tenant.live_workflow())]
-    assert paths == [*(f"steps[{n}].note" for n in (1, 2, 3, 4)), "steps[10]"]
+    names = ("Assigned", "Escalated to Problem", "Logged")
+    resolved = [f'steps["Resolved"].output_variables[{n}]' for n in range(11)]
+    assert paths == [
+        *(f'steps["{name}"].note' for name in names),
+        'steps["Resolved"].note',
+        *resolved,
+        'steps["Ten"]',
+    ]
+
+
+def test_items_sharing_a_label_are_told_apart_by_their_key() -> None:
+    document = documents.workflow()
+    document["steps"][2]["name"] = "Assigned"
+    paths = [change.path for change in workflow_diff(document, tenant.live_workflow())]
+    assert 'steps["Assigned" #3].name' in paths
+    assert not any(path.startswith('steps["Assigned" #2]') for path in paths)
 
 
 @settings(max_examples=60, deadline=None)

@@ -47,7 +47,7 @@ def test_a_nested_field_only_the_live_side_sets_is_compared() -> None:
     b = {"name": "Incident", "steps": [{**STEP, "note": "x"}]}
     assert diff(WORKFLOW, a, b) == ()
     assert diff(WORKFLOW, a, b, symmetric=True) == (
-        FieldChange(path="steps[1].note", before="x", after=None),
+        FieldChange(path='steps["Logged"].note', before="x", after=None),
     )
 
 
@@ -55,8 +55,8 @@ def test_a_list_only_the_live_side_has_is_compared_item_by_item() -> None:
     a = {"name": "Incident"}
     b = {"name": "Incident", "steps": [STEP, {"step_id": 2, "name": "Closed"}]}
     assert diff(WORKFLOW, a, b, symmetric=True) == (
-        FieldChange(path="steps[1]", before=STEP, after=None),
-        FieldChange(path="steps[2]", before={"step_id": 2, "name": "Closed"}, after=None),
+        FieldChange(path='steps["Closed"]', before={"step_id": 2, "name": "Closed"}, after=None),
+        FieldChange(path='steps["Logged"]', before=STEP, after=None),
     )
 
 

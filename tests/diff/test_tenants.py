@@ -174,7 +174,9 @@ async def test_fields_either_tenant_sets_are_compared(
         "P1 routing": (FieldChange(path="popupmsg", before="dev only", after=None),),
         "Incident": (
             FieldChange(
-                path="steps[1].actions[Resolve->2].use_work_hours", before=None, after=True
+                path='steps["Logged"].actions["Resolve -> Closed"].use_work_hours',
+                before=None,
+                after=True,
             ),
         ),
     }

@@ -120,25 +120,29 @@ def test_a_delete_cycle_is_broken_by_an_update_then_deleted_in_one_apply(
     changes = changes_by_name(report)
     assert [changes[name]["action"] for name in ("Ping", "Pong")] == ["delete", "delete"]
     assert changes["Ping"]["fields"] == [
-        {"path": "steps[2].new_flow_id", "before": {"workflow": "Pong"}, "after": None}
+        {"path": 'steps["To Pong"].new_flow_id', "before": {"workflow": "Pong"}, "after": None}
     ]
     assert changes["Pong"]["fields"] == []
     [warning] = report["warnings"]
     assert warning == (
         "reference cycle Workflow/Ping -> Workflow/Pong -> Workflow/Ping among deletes: "
-        "Workflow 'Ping' is updated first to drop steps[2].new_flow_id, then each is deleted"
+        "Workflow 'Ping' is updated first to drop steps[\"To Pong\"].new_flow_id, then each "
+        "is deleted"
     )
     text = repo("plan", ".").stdout
-    assert '  - steps[2].new_flow_id: {workflow: "Pong"}' in text
-    assert "# updated first to drop steps[2].new_flow_id (reference cycle), then deleted" in text
+    assert '  - steps["To Pong"].new_flow_id: {workflow: "Pong"}' in text
+    assert (
+        '# updated first to drop steps["To Pong"].new_flow_id (reference cycle), then deleted'
+        in text
+    )
     markdown = repo("plan", ".", "--format", "markdown").stdout
-    assert '- steps[2].new_flow_id: {workflow: "Pong"}' in markdown
+    assert 'updated first to drop steps&#91;"To Pong"&#93;.new&#95;flow&#95;id' in markdown
 
     applied, order = _deletes(repo)
     assert "Apply: 0 created, 0 updated, 2 deleted; 0 failed, 0 not attempted." in applied
     assert order == ["Pong", "Ping"]
     assert "deleted Workflow 'Ping'" in applied
-    assert "after an update dropped its steps[2].new_flow_id" in applied
+    assert 'after an update dropped its steps["To Pong"].new_flow_id' in applied
     assert repo.records("Workflow") == []
     repo.assert_converged()
 

@@ -9,9 +9,11 @@ references, a tombstone). ``UPDATE_GOLDEN=1`` rewrites ``golden/``; review the d
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from haloform.plan.model import Action, Neighbour, Plan
 from tests.e2e.conftest import Haloform, assert_golden
 
 INCIDENT = """
@@ -126,8 +128,8 @@ def test_the_representative_plan_has_one_of_everything(representative: Haloform)
     assert report["summary"] == {"create": 1, "update": 2, "delete": 1, "unchanged": 1}
     assert [u["guid"] for u in report["unmanaged"]] == [MANUAL_GUID]
     paths = {field["path"] for change in report["changes"] for field in change["fields"]}
-    assert "steps[3].new_flow_id" in paths
-    assert "steps[2].actions[Resolve->3].time_limit_mins" in paths
+    assert 'steps["Closed"].new_flow_id' in paths
+    assert 'steps["Assigned to agent"].actions["Resolve -> Closed"].time_limit_mins' in paths
     assert "new_agent_id" in paths
 
 
@@ -136,3 +138,31 @@ def test_the_same_plan_renders_the_same_bytes(representative: Haloform) -> None:
     again = representative("plan", ".", "--format", "json", code=0).stdout
     assert first == again
     assert json.loads(first)["digest"] == json.loads(again)["digest"]
+
+
+def _saved(repo: Haloform, tmp_path: Path) -> Plan:
+    out = tmp_path / "plan.json"
+    repo("plan", ".", "--out", str(out), code=0)
+    return Plan.from_json(out.read_text(encoding="utf-8"))
+
+
+def test_rules_carry_their_neighbours_and_updates_their_resource(
+    representative: Haloform, tmp_path: Path
+) -> None:
+    plan = _saved(representative, tmp_path)
+    by_name = {change.name: change for change in plan.changes}
+    p1 = by_name["P1 routing"]
+    assert p1.action is Action.UPDATE
+    # Old routing is deleted by this plan, so it is not a neighbour; the live rule no
+    # file describes is.
+    assert p1.neighbours == (
+        Neighbour(name="Manual routing", precedence=90, before=False, managed=False),
+    )
+    assert MANUAL_GUID not in {change.guid for change in plan.changes}
+    incident = by_name["Incident"]
+    assert incident.desired is not None
+    assert [step["name"] for step in incident.desired["steps"]][:2] == [
+        "Logged",
+        "Assigned to agent",
+    ]
+    assert incident.neighbours == ()  # workflows have no evaluation order

@@ -75,8 +75,8 @@ def test_edits_plan_as_exactly_those_field_changes(examples: Haloform) -> None:
     changes = changes_by_name(report)
     assert {change["action"] for change in changes.values()} == {"update"}
     assert fields_of(changes["Incident Lifecycle"]) == {
-        "steps[2].actions[Resolve->4].time_limit_mins": (240, 480),
-        "steps[2].name": ("Assigned", "Assigned to agent"),
+        'steps["Assigned to agent"].actions["Resolve -> Resolved"].time_limit_mins': (240, 480),
+        'steps["Assigned to agent"].name': ("Assigned", "Assigned to agent"),
     }
     assert fields_of(changes["P1 to Network team"]) == {"precedence": (10, 15)}
     criterion = {

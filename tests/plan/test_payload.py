@@ -40,7 +40,7 @@ def test_a_detaching_update_holds_back_only_the_referencing_field() -> None:
         "name": "Ping",
     }
     assert fields == (
-        FieldChange(path="steps[2].new_flow_id", before={"workflow": "Pong"}, after=None),
+        FieldChange(path='steps["Switch 0"].new_flow_id', before={"workflow": "Pong"}, after=None),
     )
     assert live["steps"][1]["new_flow_id"] == 2, "the live record is left as read"
 

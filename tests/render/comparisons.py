@@ -35,9 +35,9 @@ def _differences() -> tuple[Difference, ...]:
         name_b="Incident",
         fields=(
             _field("name", "Incident Lifecycle", "Incident"),
-            _field("steps[2].actions[Resolve->4].time_limit_mins", 240, 480),
-            _field("steps[3].new_flow_id", {"workflow": "Problem Management"}, None),
-            _field("steps[4]", None, {"step_id": 4, "name": "Resolved", "isend": True}),
+            _field('steps["Assigned"].actions["Resolve -> Resolved"].time_limit_mins', 240, 480),
+            _field('steps["Escalated"].new_flow_id', {"workflow": "Problem Management"}, None),
+            _field('steps["Resolved"]', None, {"step_id": 4, "name": "Resolved", "isend": True}),
         ),
     )
     return (p1, incident)

@@ -17,6 +17,10 @@ def _field(path: str, before: object, after: object) -> FieldChange:
     return FieldChange(path=path, before=before, after=after)
 
 
+def _disk(value: str) -> dict[str, object]:
+    return {"fieldname": "alert_type", "type": 0, "value_string": value}
+
+
 def _creates() -> list[Change]:
     p1 = Change(
         action=Action.CREATE,
@@ -69,7 +73,8 @@ def _updates() -> list[Change]:
         fingerprint="f" * 64,
         fields=(
             _field("template_id", {"template": "Server Down"}, {"template": "Disk Full"}),
-            _field("criteria[fieldname=alert_type].value_string", "disk", "disk_space"),
+            _field("criteria[-]", _disk("disk"), None),
+            _field("criteria[+]", None, _disk("disk_space")),
         ),
     )
     incident = Change(
@@ -82,9 +87,13 @@ def _updates() -> list[Change]:
         fingerprint="a" * 64,
         fields=(
             _field("note", "Standard incident flow", None),
-            _field("steps[step_id=2].name", "Assigned", "Assigned to team"),
-            _field("steps[step_id=2].actions[seq=1].time_limit_mins", None, 240),
-            _field("steps[step_id=3].new_flow_id", None, {"workflow": {"guid": PROBLEM_FLOW}}),
+            _field('steps["Assigned to team"].name', "Assigned", "Assigned to team"),
+            _field(
+                'steps["Assigned to team"].actions["Resolve -> Resolved"].time_limit_mins',
+                None,
+                240,
+            ),
+            _field('steps["Escalated"].new_flow_id', None, {"workflow": {"guid": PROBLEM_FLOW}}),
             _field(
                 "stages",
                 [{"sequence": 1, "name": "Triage"}],

@@ -29,18 +29,21 @@ def test_empty_plan() -> None:
 
 
 def test_the_summary_comes_first() -> None:
-    first = render(plans.representative(), "markdown").splitlines()[0]
-    assert first == (
-        "**haloform plan for prod** (https://acme.halopsa.com): "
-        "Plan: 2 to create, 2 to update, 2 to delete. 5 unchanged."
-    )
+    lines = render(plans.representative(), "markdown").splitlines()
+    assert lines[:4] == [
+        "<!-- haloform:plan env=prod -->",
+        "### haloform plan for prod",
+        "",
+        "**Plan: 2 to create, 2 to update, 2 to delete. 5 unchanged.** "
+        "Tenant: https://acme.halopsa.com",
+    ]
 
 
 def test_thousands_of_changes_fit_in_a_comment() -> None:
     plan = plans.many(5_000)
     text = render(plan, "markdown")
     assert len(text) <= BUDGET < GITHUB_LIMIT
-    assert text.startswith("**haloform plan for prod**")
+    assert text.startswith("<!-- haloform:plan env=prod -->\n### haloform plan for prod")
     assert "Plan: 0 to create, 5000 to update, 0 to delete." in text
     assert "| ✏️ update | TicketRule | Rule 00000 |" in text
     assert "more changes not listed: the full plan is in the CI log" in text
@@ -54,8 +57,8 @@ def test_details_are_dropped_from_the_end_before_the_table() -> None:
     text = MarkdownRenderer(budget=budget).render(plan)
     assert len(text) <= budget
     assert text.count("| ✏️ update |") == 300
-    assert "<b>Rule 00000</b>" in text
-    assert "<b>Rule 00299</b>" not in text
+    assert '#### ✏️ update TicketRule "Rule 00000"' in text
+    assert '#### ✏️ update TicketRule "Rule 00299"' not in text
     assert "changes omitted to fit GitHub's comment limit" in text
 
 
@@ -74,7 +77,7 @@ def test_names_cannot_inject_html_or_break_the_table() -> None:
     assert "<script>" not in text
     assert "<t>" not in text
     row = next(line for line in text.splitlines() if line.startswith("| 🗑️"))
-    assert row.count("|") == 5  # four cells: no pipe from the name survives
+    assert row.count("|") == 6  # five cells: no pipe from the name survives
     assert "&#60;script&#62;alert(1)&#60;/script&#62; &#124; &#42;bold&#42;" in row
     assert "&#91;link&#93;(x) &#96;code&#96; &#64;team" in row
 
@@ -90,9 +93,7 @@ def test_summary_html_is_escaped_too() -> None:
     )
     plan = Plan(environment="e", tenant="t", changes=(change,))
     text = render(plan, "markdown")
-    assert (
-        "<summary>✏️ update Workflow <b>&#60;/summary&#62;&#60;img src=x&#62;</b></summary>" in text
-    )
+    assert '#### ✏️ update Workflow "&#60;/summary&#62;&#60;img src=x&#62;"' in text
 
 
 def test_values_cannot_close_the_diff_fence() -> None:
@@ -137,7 +138,7 @@ def test_every_section_says_what_it_left_out_within_any_budget() -> None:
 def test_a_partial_plan_is_flagged_under_the_summary() -> None:
     plan = Plan(environment="prod", tenant="t", targets=("TicketRule/P1_<x>",))
     lines = render(plan, "markdown").splitlines()
-    assert lines[2:4] == [
+    assert lines[5:7] == [
         "> [!WARNING]",
         "> Partial plan: only TicketRule/P1&#95;&#60;x&#62; (--target); "
         "other resources were not compared.",

@@ -60,7 +60,11 @@ def test_payload_edges_find_symbolic_references_at_any_depth() -> None:
 def test_live_edges_map_tenant_ids_to_managed_resources() -> None:
     assert live_edges(spec("Workflow"), ping(2), INDEX) == (f"Workflow/{PONG}",)
     [ref] = live_refs(spec("Workflow"), ping(2), INDEX)
-    assert (ref.path, ref.field, ref.holder["fdid"]) == ("steps[2].new_flow_id", "new_flow_id", 11)
+    assert (ref.path, ref.field, ref.holder["fdid"]) == (
+        'steps["Switch 0"].new_flow_id',
+        "new_flow_id",
+        11,
+    )
 
 
 def test_no_edge_to_itself_nor_to_unset_or_unknown_ids() -> None:

@@ -4,12 +4,14 @@ look-ups ``haloform apply`` shares with it."""
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
+from haloform.cli.ci_env import render_options
 from haloform.cli.context import common_options, env_option, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
@@ -123,7 +125,8 @@ def plan(
         click.echo(interrupted_warning(last), err=True)
     if out is not None:
         out.write_text(planned.plan.to_json(), encoding="utf-8")
-    click.echo(render(planned.plan, fmt, color=use_color(fmt)), nl=False)
+    options = render_options(directory, os.environ, color=use_color(fmt))
+    click.echo(render(planned.plan, fmt, color=use_color(fmt), options=options), nl=False)
     if out is not None:
         click.echo(f"Saved the plan to {out}: apply it with 'haloform apply {out}'.", err=True)
     if detailed_exitcode and planned.plan.has_changes:

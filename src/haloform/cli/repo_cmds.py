@@ -11,7 +11,8 @@ from haloform.kinds import KINDS
 from haloform.load import schemas
 from haloform.load.guids import add_guids
 from haloform.load.settings import load_project
-from haloform.load.validate import summary, validate_repo
+from haloform.load.validate import validate_repo
+from haloform.render.diagnostics import FORMATS as DIAGNOSTIC_FORMATS
 
 REPO_PATH = click.Path(exists=True, path_type=Path)
 
@@ -19,8 +20,16 @@ REPO_PATH = click.Path(exists=True, path_type=Path)
 @click.command("validate")
 @click.argument("directory", default=".", type=REPO_PATH)
 @click.option("--env", help="Check with this environment's variables (default: the default).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(DIAGNOSTIC_FORMATS)),
+    default="text",
+    show_default=True,
+    help="github: ::error annotations that show on a pull request's diff.",
+)
 @common_options
-def validate(directory: Path, env: str | None) -> None:
+def validate(directory: Path, env: str | None, fmt: str) -> None:
     """Check a config repo offline: every problem at once, no tenant needed.
 
     Exits 1 when there is any error; warnings (e.g. a raw tenant id) do not fail.
@@ -28,8 +37,7 @@ def validate(directory: Path, env: str | None) -> None:
     project = load_project(directory)
     _, environment = project.environment(env)
     repo = validate_repo(directory, project.variables_for(environment))
-    for line in summary(repo.diagnostics):
-        click.echo(line)
+    click.echo(DIAGNOSTIC_FORMATS[fmt](repo.diagnostics), nl=False)
     if repo.diagnostics.errors:
         click.get_current_context().exit(1)
 

@@ -8,6 +8,7 @@ one reading of that text back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,3 +49,12 @@ def shown_file(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def keyed_segment(label: str | None, key: str, *, shared: bool = False) -> str:
+    """How a path names an item of a keyed list, inside its brackets: by its label
+    (a step's name) with its key only when another item shares the label, else by its
+    key; quoted, so that a name never reads as a list position (``steps["Logged"]``)."""
+    if label is None:
+        return json.dumps(key, ensure_ascii=False)
+    return json.dumps(label, ensure_ascii=False) + (f" #{key}" if shared else "")

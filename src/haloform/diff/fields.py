@@ -28,27 +28,37 @@ plan right after an apply empty:
 is "the file", so a field set on either side is compared, at every depth, and a list
 item matches another only when they agree on every field either sets.
 
-Paths read like the file: ``note``, ``steps[2].name`` (a keyed item is named by its
-key's value), ``steps[2].actions[Resolve->4].time_limit_mins`` (a key of several fields
-joins their values with ``->``; a reference shows its name), ``criteria[+]`` and
-``criteria[-]`` (an unordered item added or removed; ``after``/``before`` hold it),
-``output_variables[0]`` (by position). An added or removed keyed item has ``before`` or
-``after`` None. Changes come sorted by path (numbers in numeric order), then by value.
+Paths read like the file and name what they point at, never by a number that looks
+like a list index: ``note``; a keyed item by its label or its key, quoted
+(``steps["Awaiting confirmation"].name``, ``stages["Triage"]``); an item keyed by several
+fields joins their values with `` -> ``, a reference shown by its name and a key naming
+another list's item (``KeyedBy.refers``) by that item's label
+(``steps["Logged"].actions["Escalate -> Escalated"].time_limit_mins``); when two items
+share a label, their key follows it (``steps["Review" #3]``); ``criteria[+]`` and
+``criteria[-]`` (an unordered item added or removed; ``after``/``before`` hold it);
+``output_variables[0]`` (by position, for lists that have no key). A matched item is
+named by its desired label (a renamed step by its new name; the rename shows as its
+``.name`` change); a removed one by its live label. An added or removed keyed item has
+``before`` or ``after`` None. Changes come sorted by path (numbers in numeric order),
+then by value.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from haloform.common.canonical import canonical_json
 from haloform.common.frozen import FrozenJson
-from haloform.common.paths import join_path
+from haloform.common.paths import join_path, keyed_segment
 from haloform.kinds import KindSpec
+from haloform.kinds.base import KeyedBy
 from haloform.resolve.portable import is_empty
 
 _DIGITS = re.compile(r"(\d+)")
@@ -60,8 +70,8 @@ class FieldChange(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     path: str
-    """``steps[2].actions[Resolve->4].end_step``: keyed items are named by their key
-    (see this module's docstring for the whole syntax)."""
+    """``steps["Logged"].actions["Resolve -> Resolved"].end_step``: keyed items are
+    named by their label or key (see this module's docstring for the whole syntax)."""
     before: FrozenJson = None
     after: FrozenJson = None
 
@@ -78,14 +88,15 @@ def diff(
     ``symmetric`` also compares fields only ``live`` sets (``after`` None for those):
     for two tenants, where neither record is the authority on what is managed.
     """
+    want = {**spec.defaults, **desired}
+    have = {**spec.defaults, **live}
     walk = _Walk(
-        keyed=spec.keyed_lists,
+        keyed=spec.keyed_markers,
         unordered=spec.unordered_lists,
         objects=frozenset(spec.server_owned),
         symmetric=symmetric,
+        names=_names(spec.keyed_markers, have, want),
     )
-    want = {**spec.defaults, **desired}
-    have = {**spec.defaults, **live}
     return tuple(sorted(walk.object(want, have, "", ""), key=_order))
 
 
@@ -93,13 +104,15 @@ def diff(
 class _Walk:
     """The desired value and the live one side by side, by path pattern (``steps[]``)."""
 
-    keyed: Mapping[str, tuple[str, ...]]
+    keyed: Mapping[str, KeyedBy]
     unordered: frozenset[str]
     objects: frozenset[str]
     """Patterns of modelled objects (``""``, ``steps[]``...): diffed field by field;
     any other mapping (a reference, a passthrough item) is one value."""
     symmetric: bool = False
     """Also walk the fields only ``have`` sets (see the module docstring)."""
+    names: Mapping[str, Mapping[str, str]] = dataclass_field(default_factory=dict)
+    """Top-level keyed list -> its items' labels by key (``steps`` -> step_id -> name)."""
 
     def object(
         self, want: Mapping[str, Any], have: Mapping[str, Any], pattern: str, path: str
@@ -151,16 +164,18 @@ class _Walk:
     def keyed_items(
         self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
     ) -> Iterator[FieldChange]:
-        keys = self.keyed[pattern]
+        marker = self.keyed[pattern]
+        keys = marker.fields
         live: dict[str, list[Mapping[str, Any]]] = {}
         for item in have:
             if (identity := _identity(item, keys)) is not None:
                 live.setdefault(identity, []).append(item)
+        shared = _shared_labels(marker, [*want, *have])
         for item in want:
             identity = _identity(item, keys)
             if identity is None:
                 continue
-            label = f"{path}[{_label(item, keys)}]"
+            label = f"{path}[{self.label(marker, item, shared)}]"
             match = live[identity].pop(0) if live.get(identity) else None
             if match is None:
                 yield FieldChange(path=label, before=None, after=item)
@@ -168,10 +183,44 @@ class _Walk:
                 yield from self.object(item, match, f"{pattern}[]", label)
         for items in live.values():
             for item in items:
-                yield FieldChange(path=f"{path}[{_label(item, keys)}]", before=item, after=None)
+                label = f"{path}[{self.label(marker, item, shared)}]"
+                yield FieldChange(path=label, before=item, after=None)
         keyless_want = [item for item in want if _identity(item, keys) is None]
         keyless_have = [item for item in have if _identity(item, keys) is None]
         yield from self.multiset(keyless_want, keyless_have, pattern, path)
+
+    def collect(
+        self, value: Any, pattern: str, path: str, found: dict[str, Mapping[str, Any]]
+    ) -> None:
+        """Every keyed item under ``value`` by the path the diff names it with."""
+        if not isinstance(value, Mapping):
+            return
+        for name, item in value.items():
+            inner, where = join_path(pattern, name), join_path(path, name)
+            marker = self.keyed.get(inner)
+            if marker is None or not isinstance(item, list):
+                continue
+            shared = _shared_labels(marker, item)
+            for element in item:
+                if isinstance(element, Mapping) and _identity(element, marker.fields):
+                    label = f"{where}[{self.label(marker, element, shared)}]"
+                    found[label] = element
+                    self.collect(element, f"{inner}[]", label, found)
+
+    def label(self, marker: KeyedBy, item: Mapping[str, Any], shared: frozenset[str]) -> str:
+        """How a path names a keyed item: its label (with its key when another item has
+        the same label), else its key values, references by name, quoted."""
+        own = _own_label(marker, item)
+        if own is not None:
+            key = "->".join(_shown(item.get(field)) for field in marker.fields)
+            return keyed_segment(own, key, shared=own in shared)
+        refers = dict(marker.refers)
+        parts = []
+        for field in marker.fields:
+            shown = _shown(item.get(field))
+            target = refers.get(field)
+            parts.append(self.names.get(target, {}).get(shown, shown) if target else shown)
+        return keyed_segment(None, " -> ".join(parts))
 
     def multiset(
         self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str
@@ -230,8 +279,38 @@ def _identity(item: Any, keys: tuple[str, ...]) -> str | None:
     return canonical_json(values)
 
 
-def _label(item: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    return "->".join(_shown(item.get(key)) for key in keys)
+def _names(
+    markers: Mapping[str, KeyedBy], *documents: Mapping[str, Any]
+) -> dict[str, dict[str, str]]:
+    """Labels of the items of each top-level labelled list by key, later documents
+    winning (the desired name of a renamed step), for ``KeyedBy.refers`` to show."""
+    names: dict[str, dict[str, str]] = {}
+    for pattern, marker in markers.items():
+        if "[" in pattern or marker.label is None or len(marker.fields) != 1:
+            continue
+        table = names.setdefault(pattern, {})
+        for document in documents:
+            items = document.get(pattern)
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, Mapping) and (own := _own_label(marker, item)) is not None:
+                    table[_shown(item.get(marker.fields[0]))] = own
+    return names
+
+
+def _own_label(marker: KeyedBy, item: Mapping[str, Any]) -> str | None:
+    value = item.get(marker.label) if marker.label else None
+    return None if is_empty(value) else str(value)
+
+
+def _shared_labels(marker: KeyedBy, items: Sequence[Any]) -> frozenset[str]:
+    """Labels that two items with different keys carry: they need their key too."""
+    seen: dict[str, set[str]] = {}
+    for item in items:
+        identity = _identity(item, marker.fields)
+        own = _own_label(marker, item) if isinstance(item, Mapping) else None
+        if identity is not None and own is not None:
+            seen.setdefault(own, set()).add(identity)
+    return frozenset(label for label, keys in seen.items() if len(keys) > 1)
 
 
 def _shown(value: Any) -> str:
@@ -250,3 +329,45 @@ def _order(change: FieldChange) -> tuple[tuple[str | int, ...], str]:
     natural = tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
     values = canonical_json([change.before, change.after])
     return natural, values
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One step of a path: a field name, and the item of its list it selects, if any
+    (``key`` is the label as shown, unquoted: ``Logged``, ``Escalate -> Escalated``,
+    ``+``/``-`` for an unordered item, ``0`` for a position)."""
+
+    name: str
+    key: str | None = None
+
+
+_SEGMENT = re.compile(r'\.?([^.\[]+)(?:\[("(?:[^"\\]|\\.)*"(?: #[^\]]*)?|[^\]]*)\])?')
+
+
+def parse_path(path: str) -> tuple[Segment, ...]:
+    """A FieldChange path back into its segments: renderers ask "which step is this
+    about" without knowing the syntax, which lives only in this module."""
+    segments = []
+    for match in _SEGMENT.finditer(path):
+        name, key = match.group(1), match.group(2)
+        if key is not None and key.startswith('"'):
+            quoted, _, suffix = key.partition('" #')
+            key = json.loads(quoted if not suffix else quoted + '"')
+            key = f"{key} #{suffix}" if suffix else key
+        segments.append(Segment(name, key))
+    return tuple(segments)
+
+
+def item_paths(spec: KindSpec, document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The path a diff gives each keyed item of ``document`` (a portable resource),
+    at every depth: ``steps["Logged"]``, ``steps["Logged"].actions["Escalate -> Escalated"]``.
+    Renderers match a change's paths to the items they draw by it."""
+    walk = _Walk(
+        keyed=spec.keyed_markers,
+        unordered=spec.unordered_lists,
+        objects=frozenset(spec.server_owned),
+        names=_names(spec.keyed_markers, document),
+    )
+    found: dict[str, Mapping[str, Any]] = {}
+    walk.collect(document, "", "", found)
+    return found

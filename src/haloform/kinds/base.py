@@ -43,9 +43,17 @@ FILE_ONLY = frozenset({"kind"})
 @dataclass(frozen=True)
 class KeyedBy:
     """Marks a list whose items are matched by these fields when diffing: order does
-    not matter, and an item whose other fields differ is a change, not a swap."""
+    not matter, and an item whose other fields differ is a change, not a swap.
+
+    ``label`` and ``refers`` say how a reader knows an item (field paths in a plan name
+    it, never a number that looks like a list index): by its ``label`` field (a step by
+    its name), else by its key fields, each shown by name; ``refers`` maps a key field
+    holding another top-level keyed list's key to that list (an action's ``end_step``
+    is a step's ``step_id``, shown as the step's name)."""
 
     fields: tuple[str, ...]
+    label: str | None = None
+    refers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,6 +325,11 @@ class KindSpec:
         """List pattern -> the fields that identify an item (``steps`` -> ``step_id``)."""
         found = {path: marker.fields for path, marker in _marked(self.model, KeyedBy)}
         return types.MappingProxyType(found)
+
+    @cached_property
+    def keyed_markers(self) -> Mapping[str, KeyedBy]:
+        """List pattern -> its whole ``KeyedBy`` (key fields, label, references)."""
+        return types.MappingProxyType(dict(_marked(self.model, KeyedBy)))
 
     @cached_property
     def unordered_lists(self) -> frozenset[str]:

@@ -93,7 +93,10 @@ class Step(HaloModel):
     steptype: int | None = None
     new_flow_id: WorkflowRef | TenantId | None = None
     """Switch the ticket to another workflow on reaching this step."""
-    actions: Annotated[list[Action], KeyedBy(("action_id", "end_step"))] | None = None
+    actions: (
+        Annotated[list[Action], KeyedBy(("action_id", "end_step"), refers=(("end_step", "steps"),))]
+        | None
+    ) = None
     step_conditions: CriteriaList | None = None
     rules: Annotated[list[StepRule], KeyedBy(("name",))] | None = None
     """Ticket rules that run while a ticket is at this step."""
@@ -179,8 +182,8 @@ class Workflow(Resource):
     note: str | None = None
     active: bool | None = None
     notinuse: bool | None = None
-    steps: Annotated[list[Step], KeyedBy(("step_id",))] | None = None
-    stages: Annotated[list[Stage], KeyedBy(("sequence",))] | None = None
+    steps: Annotated[list[Step], KeyedBy(("step_id",), label="name")] | None = None
+    stages: Annotated[list[Stage], KeyedBy(("sequence",), label="name")] | None = None
     always_allow_actions: (
         Annotated[list[Annotated[LookupRef, LookupOf("outcome")] | TenantId], UNORDERED] | None
     ) = None

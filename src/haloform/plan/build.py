@@ -28,6 +28,7 @@ from haloform.kinds import KindSpec
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
+from haloform.plan.context import with_neighbours
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
@@ -90,7 +91,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     ctx.warnings.extend(
         _cycle_warning(cycle, untangled.changes) for cycle in untangled.cycles if cycle.detached
     )
-    changes = sorted(untangled.changes, key=Change.sort_key)
+    changes = with_neighbours(sorted(untangled.changes, key=Change.sort_key), request.repo, live)
     unmanaged = _unmanaged(ctx)
     ctx.warnings.extend(_namesakes(changes, unmanaged))
     return Plan(
@@ -150,6 +151,7 @@ def _plan_resource(ctx: _Context, item: Declared) -> None:
             item,
             payload=update_payload(item.spec, payload, record),
             fields=fields,
+            desired=desired,
             depends_on=depends,
             live_id=known_id(record),
         )

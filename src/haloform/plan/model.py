@@ -53,6 +53,23 @@ class _Frozen(BaseModel):
         return self.model_validate({**fields, **update})
 
 
+class Neighbour(_Frozen):
+    """A rule next to a created or changed one in the order Halo tries them: what a
+    reviewer needs to judge whether the change takes effect (an earlier rule that
+    stops matching can shadow it)."""
+
+    name: str
+    precedence: int
+    before: bool
+    """Tried before the changed rule (a lower precedence number); False: after."""
+    stopmatching: bool = False
+    managed: bool = True
+    """False: a live rule no file describes (this plan leaves it alone)."""
+    tie: bool = False
+    """Same precedence as the changed rule: which of the two Halo tries first is not
+    known (FACTS.md), so a reviewer should not rely on it."""
+
+
 class Change(_Frozen):
     """One resource to create, update or delete."""
 
@@ -78,6 +95,13 @@ class Change(_Frozen):
     deferred: FrozenObject | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""
+    desired: dict[str, Any] | None = None
+    """For an update: the whole resource as the file says it, in portable terms (names,
+    not tenant ids), so a renderer can show a changed workflow whole, not only the
+    fields that differ. A create's ``fields`` already hold all of it."""
+    neighbours: tuple[Neighbour, ...] = ()
+    """For a created or updated resource of an ordered kind (one with a precedence):
+    the rules tried just before and just after it."""
 
     @property
     def key(self) -> str:

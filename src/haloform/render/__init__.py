@@ -15,6 +15,7 @@ comparison (``haloform diff``) has renderers of its own, in the same formats:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -32,7 +33,7 @@ from haloform.render.text import TextRenderer
 RENDERERS: Mapping[str, RendererFactory] = MappingProxyType(
     {
         "text": lambda options: TextRenderer(color=options.color),
-        "markdown": lambda _options: MarkdownRenderer(),
+        "markdown": lambda options: MarkdownRenderer(options=options),
         "json": lambda _options: JsonRenderer(),
     }
 )
@@ -54,13 +55,17 @@ COMPARISON_RENDERERS: Mapping[str, Callable[[RenderOptions], ComparisonRenderer]
 F = TypeVar("F")
 
 
-def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
+def render(
+    plan: Plan, fmt: str, *, color: bool = False, options: RenderOptions | None = None
+) -> str:
     """``plan`` in format ``fmt`` (a key of :data:`RENDERERS`); colour only affects text.
 
     An unknown format is a programming error (the CLI offers only :data:`FORMATS`),
     hence ``ValueError`` rather than a user-facing ``HaloformError``.
     """
-    return _factory(RENDERERS, fmt, "plan")(RenderOptions(color=color)).render(plan)
+    factory = _factory(RENDERERS, fmt, "plan")
+    chosen = replace(options, color=color) if options is not None else RenderOptions(color=color)
+    return factory(chosen).render(plan)
 
 
 def render_comparison(comparison: TenantComparison, fmt: str, *, color: bool = False) -> str:

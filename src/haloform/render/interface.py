@@ -7,8 +7,8 @@ CLI alone decides where the text goes and which exit code follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from haloform.plan.model import Plan
@@ -28,6 +28,14 @@ class RenderOptions:
 
     color: bool = False
     """ANSI colour for a terminal; the CLI decides (a tty, ``NO_COLOR``), not the renderer."""
+    commit: str | None = None
+    """The commit the plan was made from, shown in a PR comment's heading (CI knows it)."""
+    source_url: str | None = None
+    """Where the repo's files are browsed at that commit (``https://github.com/o/r/blob/
+    SHA`` or a GitLab ``/-/blob/SHA``, plus the config directory): ``file:line`` links."""
+    findings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Remarks about resources (by ``Kind/guid``), shown with their change: for the
+    rule-analysis findings of the resources a plan touches."""
 
 
 RendererFactory = Callable[[RenderOptions], Renderer]

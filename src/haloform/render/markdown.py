@@ -1,58 +1,65 @@
-"""The plan as a pull-request comment: the verdict first, then a table, then details.
+"""The plan as a pull-request comment a Halo admin can review without opening Halo.
 
-Reviewers read the first screen, so the summary line (counts, environment, tenant)
-leads, followed by a table of every change; each change's fields follow in a collapsed
-``<details>`` block with a ``diff`` fence, so GitHub colours an old value red and a new
-one green (an update is shown as a ``-``/``+`` pair, not Terraform's ``~``, for that
-reason). Unmanaged resources and warnings get collapsed sections of their own.
+Reviewers read the first screen, so it holds the verdict: a hidden marker CI finds
+the comment by (``<!-- haloform:plan env=NAME -->``, one comment per environment,
+updated in place), the environment and commit, the counts, and what must not surprise
+anyone at merge: deletes (``apply`` needs ``--allow-delete``) and workflow steps the
+plan removes. Then a table with one line per resource saying what changes, linked to
+the file at the commit when CI says where that is. Then each change
+(:mod:`haloform.render.markdown_changes`): a rule in plain language, a workflow as a
+Mermaid diagram with the change in words, and the fields in a collapsed ``diff``
+block (GitHub colours ``-`` red and ``+`` green, hence ``-``/``+`` pairs, not ``~``).
 
 GitHub refuses a comment over 65,536 characters, and a refused comment shows nothing.
-So the document is fitted into :data:`BUDGET`: the summary always; then, in priority
-order, warnings, table rows, change details and unmanaged resources each take what
-fits of the room left, less what the sections after them need to say how much they
-left out. A section drops items from its end, whole (a details block is never cut in
-the middle), and says how many it omitted and that the CI log and ``--format json``
-hold the full plan.
+So the document is fitted into :data:`BUDGET`: the head always; diagrams are dropped
+first (the change in words stays), then, in priority order, warnings, table rows,
+change details and unmanaged resources each take what fits of the room left, less
+what the sections after them need to say how much they left out. A section drops
+items from its end, whole, and says what it omitted and that the CI log and
+``--format json`` hold the full plan.
 
-Names and values come from files and tenants, so everything outside a code fence is
-escaped as HTML character references: a rule called ``<script>`` or ``a | b`` renders
-as itself and cannot inject markup or break the table. Inside a fence nothing is
-interpreted; the fence is made longer than any backtick run in the content.
+Names and values are escaped (:mod:`haloform.render.markup`): a name cannot inject
+markup or break the table.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote as quote_url
 
 from haloform.plan.model import Action, Change, Plan
-from haloform.render import values
+from haloform.render import values, words
+from haloform.render.interface import RenderOptions
+from haloform.render.markdown_changes import EMOJI, change_block
+from haloform.render.markup import details_block as details_block
+from haloform.render.markup import escape as escape
 
 BUDGET = 60_000
 """Characters the comment may use: under GitHub's 65,536, with room for a bot's own
 header or footer around it and for characters GitHub counts twice (UTF-16)."""
 
-EMOJI = {
-    Action.CREATE: "\N{HEAVY PLUS SIGN}",
-    Action.UPDATE: "\N{PENCIL}\N{VARIATION SELECTOR-16}",
-    Action.DELETE: "\N{WASTEBASKET}\N{VARIATION SELECTOR-16}",
-}
 WARNING = "\N{WARNING SIGN}\N{VARIATION SELECTOR-16}"
-TABLE_HEAD = "| Action | Kind | Name | Source |\n|---|---|---|---|\n"
+TABLE_HEAD = "| Action | Kind | Name | What changes | Source |\n|---|---|---|---|---|\n"
 FULL_PLAN = "the full plan is in the CI log, or run `haloform plan --format json`"
+MARKER = "<!-- haloform:plan env={env} -->"
+"""Hidden: CI finds its own comment for an environment by it and updates it in place."""
+BY_KIND_FROM = 20
+"""A plan with more changes than this says how many of each kind, under its counts."""
+_HEX = re.compile(r"[0-9a-fA-F]{7,64}")
+NO_DIAGRAMS = (
+    "_Workflow diagrams were left out to fit GitHub's comment limit; "
+    "each change is still said in words._\n"
+)
 
-_SPECIAL = re.compile(r"[&<>|\\`*_\[\]~#!@]")
-_BACKTICKS = re.compile(r"`+")
 
-
-def escape(text: str) -> str:
-    """``text`` safe in a table cell, a line of Markdown and raw HTML alike.
-
-    Character references work in all three (unlike backslash escapes, which HTML
-    blocks such as ``<summary>`` show literally), and a newline cannot end a table row.
-    """
-    return _SPECIAL.sub(lambda match: f"&#{ord(match.group())};", values.printable(text))
+def marker(environment: str) -> str:
+    """The hidden line a CI job finds its comment by (one per environment): the name as
+    haloform.yaml spells it, so a job can search for it, with only what could end
+    the HTML comment early (``--``, ``>``) or start markup (``<``) neutralised."""
+    name = values.printable(environment).replace("--", "-&#45;")
+    return MARKER.format(env=name.replace("<", "&#60;").replace(">", "&#62;"))
 
 
 @dataclass(frozen=True)
@@ -60,14 +67,26 @@ class MarkdownRenderer:
     """GitHub-flavoured Markdown that stays within ``budget`` characters."""
 
     budget: int = BUDGET
+    options: RenderOptions = field(default_factory=RenderOptions)
 
     def render(self, plan: Plan) -> str:
-        head = _summary(plan)
-        sections = {name: build(plan) for name, build in _SECTIONS}
+        head = _head(plan, self.options)
+        sections = self._sections(plan, diagrams=True)
+        if sum(len(section.whole()) + 1 for section in sections.values()) > self.budget - len(head):
+            sections = self._sections(plan, diagrams=False)
+            head += "\n" + NO_DIAGRAMS
         fitted = allocate(list(sections.values()), self.budget - len(head))
         chosen = dict(zip(sections, fitted, strict=True))
         body = (chosen[name].rstrip("\n") + "\n" for name in _LAYOUT if chosen[name])
         return "\n".join([head, *body])  # one blank line between sections
+
+    def _sections(self, plan: Plan, *, diagrams: bool) -> dict[str, Section]:
+        return {
+            "warnings": _warnings(plan),
+            "table": _table(plan, self.options),
+            "details": _details(plan, self.options, diagrams=diagrams),
+            "unmanaged": _unmanaged(plan),
+        }
 
 
 @dataclass(frozen=True)
@@ -88,7 +107,7 @@ class Section:
         """
         if not self.items:
             return ""
-        whole = self.head + "".join(self.items) + self.tail
+        whole = self.whole()
         if len(whole) <= room:
             return whole
         used = len(self.minimal())
@@ -99,6 +118,10 @@ class Section:
             kept.append(item)
             used += len(item)
         return self.head + "".join(kept) + self.note(len(self.items) - len(kept)) + self.tail
+
+    def whole(self) -> str:
+        """The section with every item."""
+        return self.head + "".join(self.items) + self.tail if self.items else ""
 
     def minimal(self) -> str:
         """The section with every item omitted: what it needs to say it exists."""
@@ -122,74 +145,112 @@ def allocate(sections: Sequence[Section], room: int) -> list[str]:
     return fitted
 
 
-def _summary(plan: Plan) -> str:
+def _head(plan: Plan, options: RenderOptions) -> str:
     lines = [
-        f"**haloform plan for {escape(plan.environment)}** ({escape(plan.tenant)}): "
-        f"{values.summary(plan)}\n"
+        marker(plan.environment) + "\n",
+        f"### haloform plan for {escape(plan.environment)}{_commit(options.commit)}\n",
+        f"\n**{values.summary(plan)}** Tenant: {escape(plan.tenant)}\n",
     ]
+    if len(plan.changes) > BY_KIND_FROM:
+        lines.append(f"\nBy kind: {escape(_by_kind(plan))}.\n")
+    alerts = [*_delete_alert(plan), *_removal_alert(plan)]
     note = values.targets_note(plan)
     if note:
-        lines.append(f"\n> [!WARNING]\n> {escape(note)}\n")
+        alerts.append(f"> [!WARNING]\n> {escape(note)}\n")
+    lines.extend(f"\n{alert}" for alert in alerts)
     return "".join(lines)
 
 
-def _table(plan: Plan) -> Section:
+def _commit(commit: str | None) -> str:
+    if not commit:
+        return ""
+    if _HEX.fullmatch(commit):
+        return f" at `{commit[:12]}`"
+    return f" at {escape(commit)}"
+
+
+def _by_kind(plan: Plan) -> str:
+    """``856 TicketRule to create, 214 Workflow to create``: a large plan's shape, which
+    stays when its table cannot list every row."""
+    counts: dict[tuple[str, str], int] = {}
+    for change in plan.changes:
+        key = (change.kind, change.action.value)
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{n} {kind} to {action}" for (kind, action), n in sorted(counts.items()))
+
+
+def _delete_alert(plan: Plan) -> list[str]:
+    deletes = [c for c in plan.changes if c.action is Action.DELETE]
+    if not deletes:
+        return []
+    names = ", ".join(f"{escape(c.kind)} {escape(values.quote(c.name))}" for c in deletes[:10])
+    more = f" and {len(deletes) - 10} more" if len(deletes) > 10 else ""
+    return [
+        f"> [!CAUTION]\n> **{escape(values.delete_note(len(deletes)))}** Deleted: "
+        f"{names}{more}. Without the flag, `haloform apply` refuses the whole plan.\n"
+    ]
+
+
+def _removal_alert(plan: Plan) -> list[str]:
+    lines = [
+        f"> - {escape(change.kind)} {escape(values.quote(change.name))} loses "
+        + ", ".join(escape(item) for item in removed)
+        + "\n"
+        for change in plan.changes
+        if (removed := words.removed_items(change))
+    ]
+    if not lines:
+        return []
+    return [
+        "> [!WARNING]\n> **This plan removes workflow steps.** Whether Halo deletes the "
+        "steps a save leaves out is not known: after the apply, `haloform plan` shows any "
+        "step that survived as still to remove.\n" + "".join(lines)
+    ]
+
+
+def _table(plan: Plan, options: RenderOptions) -> Section:
     return Section(
         TABLE_HEAD,
-        [_row(change) for change in plan.changes],
+        [_row(change, options) for change in plan.changes],
         "",
         lambda n: f"\n_... and {n} more changes not listed: {FULL_PLAN}._\n",
     )
 
 
-def _row(change: Change) -> str:
+def _row(change: Change, options: RenderOptions) -> str:
     action = f"{EMOJI[change.action]} {change.action.value}"
-    source = escape(values.location(change) or "")
-    return f"| {action} | {escape(change.kind)} | {escape(change.name)} | {source} |\n"
-
-
-def _details(plan: Plan) -> Section:
-    return Section(
-        "",
-        [block for block in map(_detail, plan.changes) if block],
-        "",
-        lambda n: f"_Details of {n} changes omitted to fit GitHub's comment limit: {FULL_PLAN}._\n",
+    what = escape(words.what_changes(change))
+    return (
+        f"| {action} | {escape(change.kind)} | {escape(change.name)} | {what} "
+        f"| {source_link(change, options)} |\n"
     )
 
 
-def _detail(change: Change) -> str:
-    """One change's collapsed block; "" for a change with nothing beyond its table row."""
-    lines = list(_diff_lines(change))
-    if not lines:
-        return ""
-    summary = f"{EMOJI[change.action]} {change.action.value} {escape(change.kind)} "
-    summary += f"<b>{escape(change.name)}</b>"
-    return details_block(summary, lines)
+def source_link(change: Change, options: RenderOptions) -> str:
+    """``file:line`` linked to the file at the commit when the caller knows where the
+    repository is browsed (``RenderOptions.source_url``); plain otherwise."""
+    where = values.location(change) or ""
+    if not change.source or not options.source_url or ":" not in change.source:
+        return escape(where)
+    file, _, line = change.source.rpartition(":")
+    if not line.isdigit() or file.startswith(("/", "..")):
+        return escape(where)
+    url = f"{options.source_url.rstrip('/')}/{_url_path(file)}#L{line}"
+    return f"[{escape(where)}]({url})"
 
 
-def details_block(summary: str, lines: Sequence[str]) -> str:
-    """A collapsed block around a ``diff`` fence (GitHub colours ``-`` red, ``+`` green);
-    ``summary`` is HTML, already escaped."""
-    fence = _fence(lines)
-    body = "".join(f"{line}\n" for line in lines)
-    return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n\n"
+def _url_path(file: str) -> str:
+    return "/".join(quote_url(part) for part in file.split("/"))
 
 
-def _diff_lines(change: Change) -> Iterator[str]:
-    fields, hidden = values.change_lines(change)
-    for line in fields:
-        if line.sign in "-~":
-            yield f"- {line.path}: {line.before}"
-        if line.sign in "+~":
-            yield f"+ {line.path}: {line.after}"
-    for note in values.notes(change, hidden):
-        yield f"# {note}"
-
-
-def _fence(lines: Sequence[str]) -> str:
-    """A backtick fence no line of the content can close early."""
-    longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
-    return "`" * max(3, longest + 1)
+def _details(plan: Plan, options: RenderOptions, *, diagrams: bool) -> Section:
+    blocks = (change_block(c, options, diagrams=diagrams) for c in plan.changes)
+    return Section(
+        "",
+        [block for block in blocks if block],
+        "",
+        lambda n: f"_Details of {n} changes omitted to fit GitHub's comment limit: {FULL_PLAN}._\n",
+    )
 
 
 def _unmanaged(plan: Plan) -> Section:
@@ -215,14 +276,6 @@ def _warnings(plan: Plan) -> Section:
         lambda n: f"- _... and {n} more: {FULL_PLAN}_\n",
     )
 
-
-_SECTIONS: tuple[tuple[str, Callable[[Plan], Section]], ...] = (
-    ("warnings", _warnings),
-    ("table", _table),
-    ("details", _details),
-    ("unmanaged", _unmanaged),
-)
-"""Sections in the order they claim room: what a reviewer needs most comes first."""
 
 _LAYOUT = ("table", "details", "unmanaged", "warnings")
 """Sections in the order they are read, after the summary."""

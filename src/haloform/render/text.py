@@ -2,10 +2,15 @@
 
 ::
 
+    This plan deletes 1 resource: applying it needs --allow-delete.
+
     + create TicketRule "P1 to Network" (ticket-rules/p1.yaml:3)
+      When Priority is equal to P1 Critical — Then: team -> Network · stop matching
+      order: tried after "VIP" (precedence 5); before "Catch-all" (precedence 50)
       + precedence: 10
+      + criteria[+]: Priority is equal to P1 Critical
     ~ update Workflow "Incident" (workflows/incident.yaml:1)
-      ~ steps[step_id=2].name: "Assigned" -> "Assigned to team"
+      ~ steps["Assigned to team"].name: "Assigned" -> "Assigned to team"
     - delete EventRule "Legacy traps" (id 31)
 
     Plan: 1 to create, 1 to update, 1 to delete.
@@ -26,7 +31,7 @@ from rich.console import Console
 from rich.text import Text
 
 from haloform.plan.model import Action, Change, Plan
-from haloform.render import values
+from haloform.render import rules, values, words
 from haloform.render.values import FieldLine
 
 WIDTH = 100
@@ -98,6 +103,9 @@ def _heading(plan: Plan) -> list[Text]:
     note = values.targets_note(plan)
     if note:
         lines.append(Text(note, style="yellow"))
+    deletes = plan.counts()[Action.DELETE]
+    if deletes:
+        lines.append(Text(values.delete_note(deletes), style="red"))
     return lines
 
 
@@ -108,7 +116,20 @@ def _change(change: Change) -> list[Text]:
     if where:
         header.append(f" ({where})", style=NOTE_STYLE)
     fields, hidden = values.change_lines(change)
-    lines = [header, *(_field(line) for line in fields)]
+    lines = [header]
+    sentence = (
+        rules.sentence(values.created(change)) if change.action is not Action.DELETE else None
+    )
+    if sentence:
+        lines.append(Text(f"  {sentence}"))
+    lines.extend(
+        Text(f"  order: {line}", style=NOTE_STYLE) for line in words.order(change.neighbours)
+    )
+    lines.extend(
+        Text(f"  ! removes {item}: Halo may keep it (plan again after the apply)", style="red")
+        for item in words.removed_items(change)
+    )
+    lines.extend(_field(line) for line in fields)
     lines.extend(Text(f"  # {note}", style=NOTE_STYLE) for note in values.notes(change, hidden))
     return lines
 

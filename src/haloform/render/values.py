@@ -13,70 +13,41 @@ cannot forge lines or recolour a terminal.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from haloform.diff.fields import FieldChange
+from haloform.diff.fields import FieldChange, item_paths, parse_path
+from haloform.kinds import by_kind
 from haloform.plan.model import Action, Change, Plan
+from haloform.render.flow import flow as flow
+from haloform.render.flow import printable as printable
+from haloform.render.flow import quote as quote
+from haloform.render.rules import criterion, is_criterion
+from haloform.resolve.portable import is_empty
 
-CREATE_FIELD_LIMIT = 12
-"""A create lists at most this many fields: enough to recognise it, not its payload."""
+CREATE_FIELD_LIMIT = 40
+"""A create lists at most this many lines (a list shows one line per item)."""
 
 BRIEF_WIDTH = 60
-"""A create's nested value longer than this is summarised (``[4 items]``)."""
+"""A create's string longer than this is cut (the file is in the same pull request)."""
 
 SIGNS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped JSON-style (a newline becomes ``\\n``)."""
-    return _CONTROL.sub(lambda match: json.dumps(match.group())[1:-1], text)
-
-
-def quote(text: str) -> str:
-    """A double-quoted, escaped string: how names and string values are shown."""
-    return f'"{printable(json.dumps(text, ensure_ascii=False)[1:-1])}"'
-
-
-def flow(value: Any) -> str:
-    """``value`` as one line of YAML-ish flow: ``{agent: "Alice Admin"}``, ``[1, 2]``."""
-    if isinstance(value, str):
-        return quote(value)
-    if value is None or isinstance(value, bool | int | float):
-        return json.dumps(value)
-    if isinstance(value, Mapping):
-        items = (f"{_key(key)}: {flow(item)}" for key, item in value.items())
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, Sequence):
-        return "[" + ", ".join(flow(item) for item in value) + "]"
-    return quote(str(value))
-
 
 def brief(value: Any) -> str:
-    """Like :func:`flow`, but a long value is cut (a string) or counted (``[4 items]``)."""
-    if isinstance(value, str):
-        if len(value) <= BRIEF_WIDTH:
-            return quote(value)
+    """Like :func:`flow`, but a long string is cut; lists and mappings are shown whole
+    (a reviewer must see every item of what is created)."""
+    if isinstance(value, str) and len(value) > BRIEF_WIDTH:
         return f"{quote(value[:BRIEF_WIDTH])}... ({len(value)} characters)"
-    text = flow(value)
-    if len(text) <= BRIEF_WIDTH:
-        return text
-    if isinstance(value, Mapping):
-        return "{" + _count(len(value), "field") + "}"
-    if isinstance(value, Sequence):
-        return "[" + _count(len(value), "item") + "]"
-    return text
+    return flow(value)
 
 
-def _key(key: object) -> str:
-    text = str(key)
-    return text if _BARE_KEY.fullmatch(text) else quote(text)
+def shown(value: Any, *, shorten: bool = False) -> str:
+    """A field's value in a plan line: a criterion as its sentence, else flow."""
+    if is_criterion(value):
+        return criterion(value)
+    return brief(value) if shorten else flow(value)
 
 
 def _count(number: int, unit: str) -> str:
@@ -96,29 +67,71 @@ class FieldLine:
 
 def field_line(field: FieldChange, *, shorten: bool = False) -> FieldLine:
     """The line for one field; ``None`` before or after means the field is absent."""
-    show = brief if shorten else flow
     path = printable(field.path)
+    before, after = shown(field.before, shorten=shorten), shown(field.after, shorten=shorten)
     if field.before is None and field.after is not None:
-        return FieldLine("+", path, "", show(field.after))
+        return FieldLine("+", path, "", after)
     if field.after is None and field.before is not None:
-        return FieldLine("-", path, show(field.before), "")
-    return FieldLine("~", path, show(field.before), show(field.after))
+        return FieldLine("-", path, before, "")
+    return FieldLine("~", path, before, after)
 
 
 def change_lines(change: Change) -> tuple[list[FieldLine], int]:
     """The field lines a change shows, and how many a create leaves out.
 
     An update lists every changed field: that is what the review is about. A create
-    lists its first fields briefly: the file it comes from is in the same pull request.
-    A delete lists nothing (the whole resource goes) but the references an update
-    drops first, when it is in a reference cycle with other deletes.
+    lists its fields in the file's order, a list one line per item (named as an update
+    would name it), long strings cut. A delete lists nothing (the whole resource goes)
+    but the references an update drops first, when it is in a reference cycle with
+    other deletes.
     """
     if change.action is Action.DELETE:
         return [field_line(field) for field in change.fields], 0
     if change.action is Action.UPDATE:
         return [field_line(field) for field in change.fields], 0
-    shown = change.fields[:CREATE_FIELD_LIMIT]
-    return [field_line(field, shorten=True) for field in shown], len(change.fields) - len(shown)
+    fields = list(create_fields(change))
+    lines = [field_line(field, shorten=True) for field in fields[:CREATE_FIELD_LIMIT]]
+    return lines, len(fields) - len(lines)
+
+
+def create_fields(change: Change) -> Iterator[FieldChange]:
+    """A created resource as field lines: top-level fields, list items one by one."""
+    body = created(change)
+    spec = by_kind(change.kind)
+    paths = item_paths(spec, body) if spec is not None else {}
+    for name, value in body.items():
+        if name in ("guid", "kind") or is_empty(value):
+            continue
+        if not isinstance(value, list):
+            yield FieldChange(path=name, after=value)
+            continue
+        keyed = [p for p in paths if parse_path(p)[0].name == name]
+        if keyed:
+            yield from (FieldChange(path=p, after=_own_fields(p, paths)) for p in keyed)
+        elif spec is not None and name in spec.unordered_lists:
+            yield from (FieldChange(path=f"{name}[+]", after=item) for item in value)
+        else:
+            yield from (FieldChange(path=f"{name}[{i}]", after=v) for i, v in enumerate(value))
+
+
+def _own_fields(path: str, paths: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """An item without the keyed lists whose items get lines of their own (a step
+    without its actions), so that no line holds a whole workflow."""
+    item = paths[path]
+    nested = {
+        other[len(path) + 1 :].partition("[")[0] for other in paths if other.startswith(path + ".")
+    }
+    return {k: v for k, v in item.items() if k not in nested and not is_empty(v)}
+
+
+def created(change: Change) -> dict[str, Any]:
+    """The resource as the file says it: carried whole by newer plans, else rebuilt
+    from a create's top-level fields (plans saved by an older haloform)."""
+    if change.desired is not None:
+        return dict(change.desired)
+    if change.action is Action.CREATE:
+        return {field.path: field.after for field in change.fields if field.after is not None}
+    return {}
 
 
 def notes(change: Change, hidden: int) -> list[str]:
@@ -163,6 +176,12 @@ def summary(plan: Plan) -> str:
         f"Plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to update, "
         f"{counts[Action.DELETE]} to delete.{unchanged}"
     )
+
+
+def delete_note(count: int) -> str:
+    """Said at the top of a plan that deletes: a reviewed plan must not fail on merge."""
+    what = "1 resource" if count == 1 else f"{count} resources"
+    return f"This plan deletes {what}: applying it needs --allow-delete."
 
 
 def targets_note(plan: Plan) -> str | None:

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from haloform.common.ids import canonical_guid, record_id
+from haloform.common.paths import keyed_segment
 from haloform.kinds import KindSpec, Resource, by_ref_key
+from haloform.kinds.base import KeyedBy
 from haloform.kinds.refs import RefField, iter_refs
 from haloform.load.repo import Repo
 from haloform.resolve.index import TenantIndex, parse_managed_ref
@@ -165,9 +167,10 @@ def _managed_fields(spec: KindSpec) -> tuple[tuple[RefField, str], ...]:
 
 
 def _holders(
-    spec: KindSpec, value: Any, parts: list[str], path: str
+    spec: KindSpec, value: Any, parts: list[str], path: str, pattern: str = ""
 ) -> Iterator[tuple[dict[str, Any], str]]:
-    """The objects that hold the last part of a pattern (``steps[].new_flow_id``)."""
+    """The objects that hold the last part of a pattern (``steps[].new_flow_id``), each
+    with the path to it; ``pattern`` is the part of the pattern walked so far."""
     if not isinstance(value, dict):
         return
     if len(parts) == 1:
@@ -175,22 +178,32 @@ def _holders(
         return
     name = parts[0].removesuffix("[]")
     child = value.get(name)
+    inner = f"{pattern}.{name}" if pattern else name
     if not parts[0].endswith("[]"):
-        yield from _holders(spec, child, parts[1:], f"{path}{name}.")
+        yield from _holders(spec, child, parts[1:], f"{path}{name}.", inner)
         return
-    keys = spec.keyed_lists.get(_pattern(path, name), ())
-    for position, item in enumerate(child if isinstance(child, list) else []):
-        label = _label(item, keys, position)
-        yield from _holders(spec, item, parts[1:], f"{path}{name}[{label}].")
+    marker = spec.keyed_markers.get(inner)
+    items = child if isinstance(child, list) else []
+    for position, item in enumerate(items):
+        label = _label(item, marker, items, position)
+        yield from _holders(spec, item, parts[1:], f"{path}{name}[{label}].", f"{inner}[]")
 
 
-def _pattern(path: str, name: str) -> str:
-    """``steps[2].actions`` -> ``steps[].actions``: the pattern ``keyed_lists`` uses."""
-    parts = [part.partition("[")[0] + ("[]" if "[" in part else "") for part in path.split(".")]
-    return ".".join([*(part for part in parts if part), name])
+def _label(item: Any, marker: KeyedBy | None, items: list[Any], position: int) -> str:
+    """The item as a diff path names it (``"To Pong"``), so the plan shows one syntax."""
+    keys = marker.fields if marker is not None else ()
+    if not isinstance(item, Mapping) or not keys or any(item.get(k) is None for k in keys):
+        return str(position)
+    key = "->".join(str(item[k]) for k in keys)
+    own = _own_label(marker, item)
+    if own is None:
+        return keyed_segment(None, key)
+    shared = sum(1 for other in items if _own_label(marker, other) == own) > 1
+    return keyed_segment(own, key, shared=shared)
 
 
-def _label(item: Any, keys: tuple[str, ...], position: int) -> str:
-    if isinstance(item, Mapping) and keys and all(item.get(k) is not None for k in keys):
-        return ",".join(str(item[k]) for k in keys)
-    return str(position)
+def _own_label(marker: KeyedBy | None, item: Any) -> str | None:
+    value = (
+        item.get(marker.label) if marker and marker.label and isinstance(item, Mapping) else None
+    )
+    return str(value) if value not in (None, "") else None
