@@ -7,7 +7,6 @@ so these tests catch a client that only agrees with its own mocks.
 from __future__ import annotations
 
 import asyncio
-
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
