@@ -43,9 +43,7 @@ class RateLimit(_Strict):
 class Retries(_Strict):
     """How long to keep trying a request Halo refused with 429 or lost (GET, DELETE).
 
-    The defaults are a published Halo module's: 5 s doubling to 60 s, six times. Faults
-    other than a 429 (5xx, a refused connection) get at most three retries of a couple of
-    seconds each whatever these say, so a broken tenant is reported in seconds."""
+    The defaults are a published Halo module's: 5 s doubling to 60 s, six times."""
 
     max_retries: int = Field(6, ge=0)
     base_delay_s: float = Field(5.0, ge=0)
