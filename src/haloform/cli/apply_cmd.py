@@ -30,6 +30,7 @@ from haloform.apply import (
 from haloform.cli.context import common_options, state
 from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
 from haloform.cli.tenants import Target, choose, open_client
+from haloform.common.text import visible
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
@@ -102,7 +103,7 @@ def _stop_on_sigterm() -> None:
 
 
 def _progress(event: ApplyEvent) -> None:
-    click.echo(f"  {event.message}", err=True)
+    click.echo(f"  {visible(event.message)}", err=True)
 
 
 @click.command("apply")

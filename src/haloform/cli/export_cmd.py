@@ -9,6 +9,7 @@ import click
 
 from haloform.cli.context import common_options
 from haloform.cli.tenants import Target, choose, open_client
+from haloform.common.text import visible
 from haloform.errors import ConfigError
 from haloform.export.run import Export, ExportRequest, FileStatus, export_tenant
 from haloform.kinds import KINDS, KindSpec, by_kind
@@ -75,16 +76,18 @@ def export(
     )
     result = _run(target, request)
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        click.echo(visible(warning), err=True)
     for file in result.files:
-        click.echo(f"{file.status.value:<9} {out / file.path}: {', '.join(file.resources)}")
+        line = f"{file.status.value:<9} {out / file.path}: {', '.join(file.resources)}"
+        click.echo(visible(line))
     for gone in result.absent:
         if not gone.pruned:
-            click.echo(
+            line = (
                 f"{'absent':<9} {out / gone.path}: {gone.kind} {gone.name!r} is not in "
                 f"{target.label} (kept; --prune-files removes it)"
             )
-    click.echo(_summary(result, target.label))
+            click.echo(visible(line))
+    click.echo(visible(_summary(result, target.label)))
 
 
 def _summary(result: Export, tenant: str) -> str:

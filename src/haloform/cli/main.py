@@ -16,6 +16,7 @@ from haloform.cli.export_cmd import export
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
+from haloform.common.text import visible
 from haloform.errors import HaloformError
 
 
@@ -47,7 +48,7 @@ class HaloformGroup(click.Group):
 def _report(ctx: click.Context, message: str) -> None:
     if state(ctx).debug:
         click.echo(traceback.format_exc(), err=True)
-    click.secho(message, err=True, fg="red")
+    click.secho(visible(message, keep="\n"), err=True, fg="red")
 
 
 @click.group(cls=HaloformGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -37,6 +37,7 @@ from haloform.export.files import (
     scan,
     schema_line,
 )
+from haloform.export.guard import check_out, check_targets
 from haloform.export.layout import (
     Meaning,
     shown_path,
@@ -47,8 +48,10 @@ from haloform.export.layout import (
 from haloform.export.merge import Merger
 from haloform.fetch.reader import LiveState, Reader, read_details, read_state
 from haloform.kinds import KINDS, KindSpec
+from haloform.load.documents import literal
 from haloform.load.repo import Repo
 from haloform.load.yamlio import YamlDocument, dump_documents, location, parse_yaml
+from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import file_order, to_portable
 from haloform.resolve.references import tenant_index
@@ -132,6 +135,7 @@ async def read_tenant(client: Reader, specs: tuple[KindSpec, ...]) -> LiveState:
 
 async def export_tenant(client: Reader, request: ExportRequest) -> Export:
     """Read the tenant, build the export and write it."""
+    check_out(request.out, [spec.directory for spec in KINDS])
     export = build_export(await read_tenant(client, request.specs), request)
     write_export(export, request.out)
     return export
@@ -139,6 +143,7 @@ async def export_tenant(client: Reader, request: ExportRequest) -> Export:
 
 def write_export(export: Export, out: Path) -> None:
     """Write (or remove) every file whose text changed; nothing else is touched."""
+    check_targets(out, [file.path for file in export.files])
     for file in export.files:
         path = out / file.path
         if file.status is FileStatus.DELETED:
@@ -182,7 +187,7 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
         f"{request.out} holds files export cannot read; fix or move them (nothing was exported)"
     )
     build = _Build(request, index, disk, [str(d) for d in disk.problems.warnings])
-    build.warnings.extend(ambiguous)
+    build.warnings.extend([*ambiguous, *shared_guid_warnings(live)])
     resources = list(_resources(live, request.specs, index, build.warnings))
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
@@ -236,11 +241,14 @@ def _resources(
             if not row.get("guid"):
                 warnings.append(f"{spec.kind} {row.get('name')!r} has no guid: not exported")
                 continue
+            if kind and kind.row(str(row["guid"])) is not row:
+                continue  # a shared guid (warned about): the record a plan would match
+
             portable = file_order(spec, to_portable(spec, record, index))
-            document = sort_lists(portable, spec.keyed_lists, spec.unordered_lists)
+            document = literal(sort_lists(portable, spec.keyed_lists, spec.unordered_lists))
             guid = canonical_guid(row["guid"])
             document["guid"] = guid
-            yield _Resource(spec, guid, str(document.get("name", "")), document)
+            yield _Resource(spec, guid, str(portable.get("name", "")), document)
 
 
 def _meaning(build: _Build, spec: KindSpec) -> Meaning:

@@ -277,6 +277,19 @@ class _DocumentLoader:
                     self.diagnostics.error(problem, location(self.file, root, (*path, key)))
 
 
+def literal(value: Any) -> Any:
+    """``value`` with every ``${`` in its strings written ``$${``, so that ``expand``
+    reads it back as exactly the text it is (a live rule named ``${team}`` must not come
+    back as a variable reference)."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, Mapping):
+        return {key: literal(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [literal(inner) for inner in value]
+    return value
+
+
 def expand(text: str, variables: Mapping[str, str]) -> tuple[str, list[str]]:
     """``text`` with its ``${name}`` references replaced, and what was wrong with any.
 

@@ -31,6 +31,7 @@ from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import break_cycles
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import update_payload
+from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.index import TenantIndex, parse_managed_ref
 from haloform.resolve.portable import is_empty, to_portable
 from haloform.resolve.references import Resolved, resolve_all, tenant_index, with_tenant_names
@@ -84,6 +85,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     changes = sorted(untangled.changes, key=Change.sort_key)
     unmanaged = _unmanaged(ctx)
     ctx.warnings.extend(_namesakes(changes, unmanaged))
+    ctx.warnings.extend(shared_guid_warnings(live))
     return Plan(
         environment=request.environment,
         tenant=request.tenant,

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from haloform.common.text import visible
 from haloform.diff.fields import FieldChange
 from haloform.plan.model import Action, Change, Plan
 
@@ -30,13 +31,12 @@ BRIEF_WIDTH = 60
 
 SIGNS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters escaped JSON-style (a newline becomes ``\\n``)."""
-    return _CONTROL.sub(lambda match: json.dumps(match.group())[1:-1], text)
+    """``text`` with control and bidi/zero-width characters escaped (``\\n``, ``\\u202e``)."""
+    return visible(text)
 
 
 def quote(text: str) -> str:
