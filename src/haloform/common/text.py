@@ -15,7 +15,8 @@ import unicodedata
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 """Controls, format characters (bidi overrides and isolates, zero-width space and
 joiners, the byte-order mark), line/paragraph separators, surrogates, private-use and
-unassigned code points: none has a visible glyph a reviewer could trust."""
+unassigned code points: none has a visible glyph a reviewer could trust. Spaces other
+than the plain one (no-break, thin, ideographic) are escaped too: they look alike."""
 
 
 def visible(text: str, *, keep: str = "") -> str:
@@ -29,4 +30,5 @@ def visible(text: str, *, keep: str = "") -> str:
 
 
 def _hidden(char: str) -> bool:
-    return unicodedata.category(char) in _HIDDEN
+    category = unicodedata.category(char)
+    return category in _HIDDEN or (category == "Zs" and char != " ")

@@ -181,14 +181,14 @@ class _Build:
 
 def build_export(live: LiveState, request: ExportRequest) -> Export:
     """The export of ``live`` into ``request.out`` as it is on disk now."""
-    index, ambiguous = export_index(live, request.lookup_names)
+    index = export_index(live, request.lookup_names)
     disk = scan(request.out, [spec.kind for spec in request.specs])
     disk.problems.raise_for_errors(
         f"{request.out} holds files export cannot read; fix or move them (nothing was exported)"
     )
     build = _Build(request, index, disk, [str(d) for d in disk.problems.warnings])
-    build.warnings.extend([*ambiguous, *shared_guid_warnings(live)])
     resources = list(_resources(live, request.specs, index, build.warnings))
+    build.warnings.extend([*_shared_names(resources), *shared_guid_warnings(live)])
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
     absent = _absent(build, {(r.spec.kind, r.guid) for r in resources})
@@ -203,26 +203,35 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
     )
 
 
-def export_index(
-    live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]
-) -> tuple[TenantIndex, list[str]]:
+def export_index(live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]) -> TenantIndex:
     """The tenant's own names for everything. A name two records of one kind share
-    cannot identify either, so references to them are written by guid."""
+    (in any case) cannot identify either, so references to them are written by guid."""
     index = tenant_index(Repo(root=Path()), live, lookup_names)
-    warnings: list[str] = []
     managed = dict(index.managed)
     for kind, names in index.managed.items():
         counts = Counter(name.casefold() for name in names.name_by_guid.values())
-        shared = {name for name, count in counts.items() if count > 1}
-        spelled = {n.casefold(): n for _, n in sorted(names.name_by_guid.items(), reverse=True)}
-        for name in sorted(shared):
-            warnings.append(
-                f"{counts[name]} {kind}s share the name {spelled[name]!r} in the tenant: "
-                "references to them are written by guid; rename them (a repo needs unique names)"
-            )
-        unique = {g: n for g, n in names.name_by_guid.items() if n.casefold() not in shared}
+        unique = {g: n for g, n in names.name_by_guid.items() if counts[n.casefold()] == 1}
         managed[kind] = dataclasses.replace(names, name_by_guid=unique)
-    return dataclasses.replace(index, managed=managed), warnings
+    return dataclasses.replace(index, managed=managed)
+
+
+def _shared_names(resources: Iterable[_Resource]) -> list[str]:
+    """What to fix in the tenant when names of one kind differ only in case: validate
+    refuses such a repo (a name must identify one resource), so export names them all."""
+    groups: dict[tuple[str, str], list[_Resource]] = {}
+    for resource in resources:
+        groups.setdefault((resource.spec.kind, resource.name.casefold()), []).append(resource)
+    warnings = []
+    for (kind, _), group in sorted(groups.items()):
+        if len(group) > 1:
+            listed = ", ".join(f"{item.name!r} (guid {item.guid})" for item in group)
+            warnings.append(
+                f"{len(group)} {kind}s share the name {group[0].name!r} in the tenant "
+                f"(ignoring case): {listed}; a repo needs unique names, so validate refuses "
+                "these files: rename all but one in Halo and export again (references to "
+                "them are written by guid meanwhile)"
+            )
+    return warnings
 
 
 def _resources(
