@@ -4,6 +4,7 @@ look-ups ``haloform apply`` shares with it."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from haloform.cli.context import common_options
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
+from haloform.load.secrets import missing_secrets
 from haloform.load.settings import Project, load_project
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
@@ -36,6 +38,7 @@ def _request(
     directory: Path, project: Project, target: Target, targets: tuple[str, ...]
 ) -> PlanRequest:
     repo = validate_repo(directory, project.variables_for(target.environment))
+    repo.diagnostics.extend(missing_secrets(repo, os.environ))
     for warning in repo.diagnostics.warnings:
         click.echo(str(warning), err=True)
     repo.diagnostics.raise_for_errors("the configuration has errors; nothing was planned")
