@@ -27,8 +27,17 @@ from haloform.apply import (
     read_journal,
     record_nothing_to_do,
 )
+from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, state
-from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
+from haloform.cli.plan_cmds import (
+    Planned,
+    color,
+    journals,
+    last_apply,
+    make,
+    make_plan_for,
+    tenant_key,
+)
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.common.text import visible
 from haloform.errors import ApplyError, ConfigError, PlanError
@@ -165,13 +174,14 @@ def apply(
 def _journal_path(planned: Planned) -> Path:
     """A new journal for this apply, named when it starts."""
     target = planned.target
-    return new_journal_path(journals(target), target.name, planned.plan.digest)
+    return new_journal_path(journals(target), tenant_key(target), planned.plan.digest)
 
 
 def _run(planned: Planned, saved: bool, options: ApplyOptions) -> ApplyReport:
     """Apply, journaled; a Ctrl-C prints what ran and exits 130."""
     path = _journal_path(planned)
-    with JournalFile(path) as journal:
+    lock = planned.target.state_dir / "locks" / f"{tenant_key(planned.target)}.lock"
+    with apply_lock(lock, planned.target.label), JournalFile(path) as journal:
         try:
             return asyncio.run(_apply(planned, saved, options, journal))
         except KeyboardInterrupt:

@@ -4,6 +4,7 @@ look-ups ``haloform apply`` shares with it."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -77,10 +78,17 @@ def journals(target: Target) -> Path:
     return target.state_dir / "journal"
 
 
+def tenant_key(target: Target) -> str:
+    """What keys an environment's journals and apply lock: its name and its tenant, so
+    ``--resume`` against one tenant never shows another's run under the same name."""
+    digest = hashlib.sha256(target.label.encode()).hexdigest()[:12]
+    return f"{target.name}-{digest}"
+
+
 def last_apply(target: Target) -> JournalState | None:
     """The journal of the environment's last apply, if there is one it can read (one
     it cannot is warned about: it must not stop a plan)."""
-    path = latest_journal(journals(target), target.name)
+    path = latest_journal(journals(target), tenant_key(target))
     if path is None:
         return None
     try:
