@@ -55,3 +55,9 @@ def test_plan_refuses_a_null_before_reading_the_tenant(
     result = haloform("plan", ".")
     assert result.code == 1
     assert "r.yaml:4:1: error: new_agent_id: null does not clear a field" in result.stderr
+
+
+def test_an_integer_written_in_hex_is_checked_without_walking_the_range(tmp_path: Path) -> None:
+    assert messages(tmp_path, "precedence: 0x7fffffff\n") == []
+    [problem] = messages(tmp_path, "precedence: 0x80000000\n")
+    assert "2147483648 is outside Halo's integer range" in problem

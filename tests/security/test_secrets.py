@@ -283,6 +283,21 @@ def test_a_missing_webhook_secret_stops_the_run_before_any_write_naming_file_and
     assert [r for r in tenants.prod.requests if r[0] != "GET"] == []
 
 
+def test_a_saved_plan_whose_secret_is_missing_is_refused_before_any_write(
+    repo: Path, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert haloform("plan", ".", "--out", "plan.json").code in (0, 2)
+    monkeypatch.delenv("RULE_SECRET")
+    before = {r["name"] for r in tenants.prod.records("EventRule")}
+
+    result = haloform("apply", "plan.json", "--auto-approve")
+
+    assert result.code == 1, str(result)
+    assert "new_client_secret: environment variable RULE_SECRET is not set" in result.stderr
+    assert "nothing was applied" in result.stderr
+    assert {r["name"] for r in tenants.prod.records("EventRule")} == before
+
+
 @pytest.mark.parametrize("command", ["validate", "plan"])
 def test_a_literal_secret_in_a_file_is_refused_without_being_repeated(
     command: str, repo: Path, tenants: Tenants

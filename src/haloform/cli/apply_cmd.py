@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ from haloform.cli.plan_cmds import (
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.common.text import visible
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.load.secrets import secret_variable
 from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
@@ -62,7 +64,20 @@ def _saved(path: Path, env: str | None) -> Planned:
         raise PlanError(
             f"{path} was made for {plan.tenant}, not {target.label}: plan again for this tenant"
         )
+    _check_secrets(plan)
     return Planned(plan, target)
+
+
+def _check_secrets(plan: Plan) -> None:
+    """A saved plan's secrets must all be set before its first write, not at its POST."""
+    missing = [
+        f"{change.source or change.name}: {field}: environment variable {name} is not set"
+        for change in plan.changes
+        for field in sorted(change.spec.write_only)
+        if (name := secret_variable((change.payload or {}).get(field))) and not os.environ.get(name)
+    ]
+    if missing:
+        raise ConfigError("secrets are missing; nothing was applied:\n  " + "\n  ".join(missing))
 
 
 def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:

@@ -18,6 +18,8 @@ from haloform.load.located import field_path
 from haloform.load.yamlio import PathItem, location
 
 INT32 = range(-(2**31), 2**31)
+"""Tested with a plain ``int`` only: ``in`` on a range walks it for an int subclass
+(ruamel's ``ScalarInt``)."""
 
 _NULL = (
     "null does not clear a field in Halo (haloform cannot tell Halo to clear it yet): "
@@ -42,5 +44,5 @@ def _walk(value: Any, path: tuple[PathItem, ...]) -> Iterator[tuple[tuple[PathIt
             yield from _walk(inner, (*path, number))
     elif value is None and path:
         yield path, _NULL
-    elif isinstance(value, int) and not isinstance(value, bool) and value not in INT32:
+    elif isinstance(value, int) and not isinstance(value, bool) and int(value) not in INT32:
         yield path, f"{value} is outside Halo's integer range ({INT32.start} to {INT32.stop - 1})"
