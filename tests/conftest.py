@@ -20,7 +20,7 @@ def client_for(emu: Emulator, **options: Any) -> HaloClient:
     """A real ``HaloClient`` on the emulator, in-process, retrying after milliseconds;
     ``options`` go to ``HaloClient`` (another ``transport``, ``retry``, ``rate_limit``)."""
     options.setdefault("transport", emulator_transport(emu))
-    options.setdefault("retry", RetryPolicy(base_delay_s=0.001, max_delay_s=0.01))
+    options.setdefault("retry", RetryPolicy(fault_retries=6, base_delay_s=0.001, max_delay_s=0.01))
     return HaloClient(embedded_credentials(emu), **options)
 
 

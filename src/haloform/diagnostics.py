@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from haloform.common.text import visible
 from haloform.errors import ConfigError
 
 
@@ -49,7 +50,7 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         what = f"{self.field}: " if self.field else ""
-        return f"{where}{self.severity.value}: {what}{self.message}"
+        return visible(f"{where}{self.severity.value}: {what}{self.message}", keep="\n")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

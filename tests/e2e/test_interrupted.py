@@ -30,7 +30,10 @@ import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haloform.apply import JournalState, Progress, latest_journal, read_journal
+from haloform.cli.plan_cmds import tenant_key
+from haloform.cli.tenants import choose
 from haloform.emulator import Emulator, running_server
+from haloform.load.settings import load_project
 from tests.e2e.conftest import LIVE_TENANT_VARIABLES, Haloform
 from tests.repo_builder import write_repo
 
@@ -177,7 +180,7 @@ def _journal_when_held(root: Path, gate: Gate, process: subprocess.Popen[str]) -
     if not gate.held.wait(TIMEOUT_S):
         process.kill()
         pytest.fail(f"the write was never held: {process.communicate(timeout=TIMEOUT_S)}")
-    path = latest_journal(root / ".haloform" / "journal", "live")
+    path = latest_journal(root / ".haloform" / "journal", journal_key(root, "live"))
     assert path is not None
     last = json.loads(path.read_text(encoding="utf-8").splitlines()[-1])
     assert (last["type"], last["method"]) == ("sending", "POST")
@@ -268,7 +271,7 @@ def test_a_killed_apply_leaves_its_write_in_flight_and_resume_converges(
     assert "interrupted: 1 applied, 1 in flight (outcome unknown), 2 not started." in (
         resumed.stdout
     )
-    assert "Resuming from .haloform/journal/live/" in resumed.stderr
+    assert f"Resuming from .haloform/journal/{journal_key(live.root, 'live')}/" in resumed.stderr
     assert "Plan: 2 to create, 0 to update, 0 to delete." in resumed.stdout
     assert "Apply: 2 created, 0 updated, 0 deleted; 0 failed, 0 not attempted." in resumed.stdout
     _assert_converged_without_duplicates(live, emu)
@@ -296,7 +299,7 @@ def test_resume_takes_no_saved_plan(repo: Haloform) -> None:
 def test_an_apply_with_nothing_to_do_settles_an_interrupted_one(repo: Haloform) -> None:
     repo.write({"workflows/alpha.yaml": _workflow("Alpha")})
     repo.apply()
-    journals = repo.root / ".haloform" / "journal" / "local"
+    journals = repo.root / ".haloform" / "journal" / journal_key(repo.root, "local")
     [first] = journals.iterdir()
     lines = first.read_text(encoding="utf-8").splitlines()
     first.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # cut off after sending
@@ -312,7 +315,13 @@ def test_an_apply_with_nothing_to_do_settles_an_interrupted_one(repo: Haloform) 
 
 def test_an_unreadable_journal_is_a_warning_not_a_failure(repo: Haloform) -> None:
     repo.write({"workflows/alpha.yaml": _workflow("Alpha")})
-    broken = repo.root / ".haloform" / "journal" / "local" / "20250101T000000.000000Z-x.jsonl"
+    broken = (
+        repo.root
+        / ".haloform"
+        / "journal"
+        / journal_key(repo.root, "local")
+        / "20250101T000000.000000Z-x.jsonl"
+    )
     broken.parent.mkdir(parents=True)
     broken.write_text("not a journal\n", encoding="utf-8")
     result = repo("plan", ".", "--detailed-exitcode", code=2)
@@ -338,7 +347,7 @@ def test_no_secret_reaches_the_output_or_the_journal(
     result = repo("apply", ".", "--auto-approve", "-vv")
 
     assert "created EventRule 'RMM webhook'" in result.stdout
-    [journal] = (repo.root / ".haloform" / "journal" / "local").iterdir()
+    [journal] = (repo.root / ".haloform" / "journal" / journal_key(repo.root, "local")).iterdir()
     text = journal.read_text(encoding="utf-8")
     assert "RMM webhook" in text
     for seen in (result.stdout, result.stderr, text):
@@ -348,6 +357,11 @@ def test_no_secret_reaches_the_output_or_the_journal(
     assert saved["name"] == "RMM webhook"
 
 
+def journal_key(root: Path, env: str) -> str:
+    """The folder of ``env``'s journals: keyed by environment and tenant."""
+    return tenant_key(choose(load_project(root), env, root))
+
+
 def _journal_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -355,7 +369,7 @@ def _journal_lines(path: Path) -> list[dict[str, Any]]:
 def test_every_apply_leaves_a_finished_journal(repo: Haloform) -> None:
     repo.write({"workflows/alpha.yaml": _workflow("Alpha")})
     repo.apply()
-    [path] = (repo.root / ".haloform" / "journal" / "local").iterdir()
+    [path] = (repo.root / ".haloform" / "journal" / journal_key(repo.root, "local")).iterdir()
     lines = _journal_lines(path)
     header = lines[0]
     assert header["environment"] == "local" and header["tenant"] == "embedded:local"

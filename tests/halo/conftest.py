@@ -38,6 +38,7 @@ def fast_retry(**overrides: Any) -> RetryPolicy:
         "max_delay_s": 0.004,
         "jitter": 0.0,
     }
+    settings["fault_retries"] = overrides.get("max_retries", settings["max_retries"])
     return RetryPolicy(**{**settings, **overrides})
 
 

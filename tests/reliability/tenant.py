@@ -33,7 +33,7 @@ from tests.conftest import client_for
 
 RESOURCES = {spec.kind: spec.api_path.lstrip("/") for spec in KINDS}
 """Kind -> the emulator's resource name."""
-FAST_RETRY = RetryPolicy(max_retries=12, base_delay_s=0.02, max_delay_s=0.5)
+FAST_RETRY = RetryPolicy(max_retries=12, fault_retries=12, base_delay_s=0.02, max_delay_s=0.5)
 """Backoff in milliseconds, yet enough in all (about 4 s) to outlast a 2 s window."""
 PING = "aaaaaaaa-0000-4000-8000-00000000f001"
 PONG = "aaaaaaaa-0000-4000-8000-00000000f002"

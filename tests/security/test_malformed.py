@@ -96,13 +96,13 @@ CASES: dict[str, tuple[str, Answer, str]] = {
     "500 html page": (
         "/api/Workflow",
         Answer.html("500 - Internal server error.", 500),
-        "-> 500: server error (after 7 attempts): an HTML page titled "
+        "-> 500: server error (after 4 attempts): an HTML page titled "
         "'500 - Internal server error.' instead of JSON",
     ),
     "500 nested past the recursion limit": (
         "/api/Workflow",
         Answer(500, TOO_DEEP),
-        "-> 500: server error (after 7 attempts): [[[[",
+        "-> 500: server error (after 4 attempts): [[[[",
     ),
     "401 after a good token": (
         "/api/Workflow",

@@ -265,17 +265,37 @@ def test_a_missing_secret_variable_is_named_and_nothing_is_sent(
     assert tenants.prod.requests == []
 
 
-def test_a_missing_webhook_secret_fails_that_rule_alone_and_names_the_variable(
-    repo: Path, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("command", [("plan", "."), ("apply", ".", "--auto-approve")])
+def test_a_missing_webhook_secret_stops_the_run_before_any_write_naming_file_and_field(
+    repo: Path, tenants: Tenants, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
 ) -> None:
     monkeypatch.delenv("RULE_SECRET")
+    before = {r["name"] for r in tenants.prod.records("EventRule")}
 
-    result = haloform("apply", ".", "--auto-approve")
+    result = haloform(*command)
 
     assert result.code == 1, str(result)
-    assert "environment variable RULE_SECRET is not set" in result.stdout
-    assert "RMM disk alerts" not in {r["name"] for r in tenants.prod.records("EventRule")}
-    assert "RMM CPU alerts" in {r["name"] for r in tenants.prod.records("EventRule")}
+    assert "error: new_client_secret: environment variable RULE_SECRET is not set" in (
+        result.stderr
+    )
+    assert ".yaml:" in result.stderr  # file and line
+    assert {r["name"] for r in tenants.prod.records("EventRule")} == before
+    assert [r for r in tenants.prod.requests if r[0] != "GET"] == []
+
+
+def test_a_saved_plan_whose_secret_is_missing_is_refused_before_any_write(
+    repo: Path, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert haloform("plan", ".", "--out", "plan.json").code in (0, 2)
+    monkeypatch.delenv("RULE_SECRET")
+    before = {r["name"] for r in tenants.prod.records("EventRule")}
+
+    result = haloform("apply", "plan.json", "--auto-approve")
+
+    assert result.code == 1, str(result)
+    assert "new_client_secret: environment variable RULE_SECRET is not set" in result.stderr
+    assert "nothing was applied" in result.stderr
+    assert {r["name"] for r in tenants.prod.records("EventRule")} == before
 
 
 @pytest.mark.parametrize("command", ["validate", "plan"])

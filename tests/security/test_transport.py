@@ -237,10 +237,9 @@ def test_a_tenant_that_never_answers_times_out(repo: Path) -> None:
 
     assert_refused(
         result,
-        f"Error: GET /api/authinfo: timed out after {TIMEOUT_S:g} s waiting for 127.0.0.1 "
-        "to answer",
+        f"Error: GET /api/authinfo: no complete answer from 127.0.0.1 within {TIMEOUT_S:g} s",
     )
-    assert time.monotonic() - started < 3 * TIMEOUT_S * 3 + 2
+    assert time.monotonic() - started < 3 * TIMEOUT_S + 2
 
 
 def test_an_environment_sets_its_own_timeout_and_retries(
@@ -258,6 +257,6 @@ def test_an_environment_sets_its_own_timeout_and_retries(
         result = haloform("plan", str(repo))
 
     assert_refused(
-        result, "Error: GET /api/authinfo: timed out after 0.2 s waiting for 127.0.0.1 to answer"
+        result, "Error: GET /api/authinfo: no complete answer from 127.0.0.1 within 0.2 s"
     )
     assert time.monotonic() - started < 5

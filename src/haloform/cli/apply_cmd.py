@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -26,13 +27,15 @@ from haloform.apply import (
     read_journal,
     record_nothing_to_do,
 )
+from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, env_option, state, use_color
-from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for
+from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for, tenant_key
 from haloform.cli.progress import ApplyProgress
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.load.documents import PROJECT_FILES
+from haloform.load.secrets import secret_variable
 from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
@@ -54,6 +57,7 @@ def _saved(path: Path, env: str | None, repo: Path | None) -> Planned:
         raise PlanError(
             f"{path} was made for {plan.tenant}, not {target.label}: plan again for this tenant"
         )
+    _check_secrets(plan)
     return Planned(plan, target)
 
 
@@ -73,6 +77,18 @@ def plan_repo(path: Path, plan: Plan) -> Path:
         "haloform.yaml is above the plan file: give the repo's directory with "
         f"'haloform apply {path} --repo DIR'"
     )
+
+
+def _check_secrets(plan: Plan) -> None:
+    """A saved plan's secrets must all be set before its first write, not at its POST."""
+    missing = [
+        f"{change.source or change.name}: {field}: environment variable {name} is not set"
+        for change in plan.changes
+        for field in sorted(change.spec.write_only)
+        if (name := secret_variable((change.payload or {}).get(field))) and not os.environ.get(name)
+    ]
+    if missing:
+        raise ConfigError("secrets are missing; nothing was applied:\n  " + "\n  ".join(missing))
 
 
 def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:
@@ -186,13 +202,14 @@ def apply(
 def _journal_path(planned: Planned) -> Path:
     """A new journal for this apply, named when it starts."""
     target = planned.target
-    return new_journal_path(journals(target), target.name, planned.plan.digest)
+    return new_journal_path(journals(target), tenant_key(target), planned.plan.digest)
 
 
 def _run(planned: Planned, saved: bool, options: ApplyOptions) -> ApplyReport:
     """Apply, journaled; a Ctrl-C prints what ran and exits 130."""
     path = _journal_path(planned)
-    with JournalFile(path) as journal:
+    lock = planned.target.state_dir / "locks" / f"{tenant_key(planned.target)}.lock"
+    with apply_lock(lock, planned.target.label), JournalFile(path) as journal:
         try:
             return asyncio.run(_apply(planned, saved, options, journal))
         except KeyboardInterrupt:

@@ -10,6 +10,7 @@ import click
 from haloform.cli.context import common_options, env_option
 from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.tenants import Target, choose, open_client
+from haloform.common.text import visible
 from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
 from haloform.export.selection import Selection
 from haloform.kinds import KindSpec
@@ -45,7 +46,7 @@ def exported(
 
     result = asyncio.run(run())
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        click.echo(visible(warning), err=True)
     return result
 
 
@@ -85,14 +86,15 @@ def export(
         prune_files=prune_files,
     )
     for file in result.files:
-        click.echo(file_line(out, file))
+        click.echo(visible(file_line(out, file)))
     for gone in result.absent:
         if not gone.pruned:
-            click.echo(
+            line = (
                 f"{'absent':<9} {out / gone.path}: {gone.kind} {gone.name!r} is not in "
                 f"{target.label} (kept; --prune-files removes it)"
             )
-    click.echo(_summary(result, target.label))
+            click.echo(visible(line))
+    click.echo(visible(_summary(result, target.label)))
 
 
 def file_line(out: Path, file: ExportedFile) -> str:

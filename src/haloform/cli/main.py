@@ -20,6 +20,7 @@ from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan, show
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
 from haloform.cli.setup_cmds import fmt, init
+from haloform.common.text import visible
 from haloform.errors import HaloformError
 
 
@@ -51,7 +52,9 @@ class HaloformGroup(click.Group):
 def _report(ctx: click.Context, message: str) -> None:
     if state(ctx).debug:
         click.echo(traceback.format_exc(), err=True)
-    click.secho(message, err=True, fg="red", color=None if color_allowed() else False)
+    click.secho(
+        visible(message, keep="\n"), err=True, fg="red", color=None if color_allowed() else False
+    )
 
 
 @click.group(cls=HaloformGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,6 +4,7 @@ look-ups ``haloform apply`` shares with it."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from haloform.cli.context import common_options, env_option, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
+from haloform.load.secrets import missing_secrets
 from haloform.load.settings import Project, load_project
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
@@ -37,6 +39,7 @@ def _request(
     directory: Path, project: Project, target: Target, targets: tuple[str, ...]
 ) -> PlanRequest:
     repo = validate_repo(directory, project.variables_for(target.environment))
+    repo.diagnostics.extend(missing_secrets(repo, os.environ))
     for warning in repo.diagnostics.warnings:
         click.echo(str(warning), err=True)
     repo.diagnostics.raise_for_errors("the configuration has errors; nothing was planned")
@@ -75,10 +78,17 @@ def journals(target: Target) -> Path:
     return target.state_dir / "journal"
 
 
+def tenant_key(target: Target) -> str:
+    """What keys an environment's journals and apply lock: its name and its tenant, so
+    ``--resume`` against one tenant never shows another's run under the same name."""
+    digest = hashlib.sha256(target.label.encode()).hexdigest()[:12]
+    return f"{target.name}-{digest}"
+
+
 def last_apply(target: Target) -> JournalState | None:
     """The journal of the environment's last apply, if there is one it can read (one
     it cannot is warned about: it must not stop a plan)."""
-    path = latest_journal(journals(target), target.name)
+    path = latest_journal(journals(target), tenant_key(target))
     if path is None:
         return None
     try:

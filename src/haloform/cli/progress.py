@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import click
 
 from haloform.apply import ApplyEvent, EventKind
+from haloform.common.text import visible
 
 
 @dataclass
@@ -27,6 +28,6 @@ class ApplyProgress:
         if event.kind is EventKind.RESULT and event.result is not None:
             key = f"{event.result.kind}/{event.result.guid}"
             number = self._numbers.setdefault(key, len(self._numbers) + 1)
-            click.echo(f"[{number}/{self.total}] {event.message}", err=True)
+            click.echo(f"[{number}/{self.total}] {visible(event.message)}", err=True)
         elif self.verbose:
-            click.echo(f"  {event.message}", err=True)
+            click.echo(f"  {visible(event.message)}", err=True)

@@ -8,6 +8,7 @@ as the client's transport, and hands the core an ordinary ``HaloClient``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -20,7 +21,15 @@ from haloform.cli.context import state
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.emulator.seed import SeedError
 from haloform.errors import AuthError, ConfigError
-from haloform.halo import Credentials, HaloClient, RateLimiter, RequestRecord, RetryPolicy
+from haloform.halo import (
+    Credentials,
+    HaloClient,
+    RateLimiter,
+    RequestRecord,
+    RetryPolicy,
+    Wait,
+)
+from haloform.halo.waits import rate_limit_sleep
 from haloform.load.settings import STATE_DIR, Environment, Project, project_root
 
 EMBEDDED_URL = "http://127.0.0.1"
@@ -61,6 +70,12 @@ def _echo_request(record: RequestRecord) -> None:
     click.echo(f"  {record}", err=True)
 
 
+def _echo_wait(wait: Wait) -> None:
+    """Every long wait on stderr, at default verbosity: silence looks like a hang.
+    Never stdout, which may be a ``--format json`` document."""
+    click.echo(f"haloform: {wait}", err=True)
+
+
 def _credentials(target: Target) -> Credentials:
     if target.name == FROM_ENV:
         return Credentials.from_env()
@@ -92,13 +107,17 @@ def _credentials(target: Target) -> Credentials:
 async def open_client(target: Target) -> AsyncIterator[HaloClient]:
     """A client for ``target``; for the embedded emulator, the emulator comes with it."""
     hook = _echo_request if state().verbose >= 2 else None
+    rate = target.environment.rate_limit
     limit = RateLimiter(
-        target.environment.rate_limit.requests, target.environment.rate_limit.window_s
+        rate.requests,
+        rate.window_s,
+        sleep=rate_limit_sleep(_echo_wait, rate.requests, rate.window_s, asyncio.sleep),
     )
     if not target.environment.emulator:
         async with HaloClient(
             _credentials(target),
             on_request=hook,
+            on_wait=_echo_wait,
             rate_limit=limit,
             verify=_verify(target),
             timeout=target.environment.timeout_s,
@@ -117,6 +136,7 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
             embedded_credentials(emu),
             transport=emulator_transport(emu),
             on_request=hook,
+            on_wait=_echo_wait,
             rate_limit=limit,
         ) as client:
             yield client
@@ -138,6 +158,7 @@ def _retry_policy(environment: Environment) -> RetryPolicy:
         max_retries=retries.max_retries,
         base_delay_s=retries.base_delay_s,
         max_delay_s=retries.max_delay_s,
+        max_retry_after_s=environment.rate_limit.window_s,
     )
 
 

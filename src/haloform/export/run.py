@@ -28,8 +28,6 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from haloform.common.ids import canonical_guid, known_id
-from haloform.common.paths import field_path
-from haloform.diagnostics import Diagnostics, Location
 from haloform.export.files import (
     Disk,
     DiskFile,
@@ -38,18 +36,21 @@ from haloform.export.files import (
     scan,
     schema_line,
 )
+from haloform.export.guard import check_out, check_targets
 from haloform.export.layout import (
     Meaning,
     sort_lists,
-    unportable,
 )
 from haloform.export.merge import Merger
+from haloform.export.portability import portability_warnings
 from haloform.export.selection import Selection
 from haloform.fetch.reader import LiveKind, LiveState, Reader, read_details, read_state
 from haloform.kinds import KINDS, KindSpec
+from haloform.load.documents import literal
 from haloform.load.repo import Repo
 from haloform.load.style import to_node
-from haloform.load.yamlio import YamlDocument, dump_documents, location, parse_yaml
+from haloform.load.yamlio import YamlDocument, dump_documents
+from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import file_order, to_portable
 from haloform.resolve.references import tenant_index
@@ -148,6 +149,8 @@ def _taken(kind: LiveKind, selection: Selection | None) -> list[dict[str, Any]]:
 
 async def export_tenant(client: Reader, request: ExportRequest) -> Export:
     """Read the tenant, build the export and write it."""
+    if request.selection is None:  # import writes named resources into the repo itself
+        check_out(request.out, [spec.directory for spec in KINDS])
     live = await read_tenant(client, request.specs, request.selection)
     export = build_export(live, request)
     write_export(export, request.out)
@@ -156,6 +159,7 @@ async def export_tenant(client: Reader, request: ExportRequest) -> Export:
 
 def write_export(export: Export, out: Path) -> None:
     """Write (or remove) every file whose text changed; nothing else is touched."""
+    check_targets(out, [file.path for file in export.files])
     for file in export.files:
         path = out / file.path
         if file.status is FileStatus.DELETED:
@@ -193,20 +197,20 @@ class _Build:
 
 def build_export(live: LiveState, request: ExportRequest) -> Export:
     """The export of ``live`` into ``request.out`` as it is on disk now."""
-    index, ambiguous = export_index(live, request.lookup_names)
+    index = export_index(live, request.lookup_names)
     disk = scan(request.out, [spec.kind for spec in request.specs])
     disk.problems.raise_for_errors(
         f"{request.out} holds files export cannot read; fix or move them (nothing was exported)"
     )
     build = _Build(request, index, disk, [str(d) for d in disk.problems.warnings])
-    build.warnings.extend(ambiguous)
     resources = list(_resources(live, request.specs, index, build.warnings, request.selection))
+    build.warnings.extend([*_shared_names(resources), *shared_guid_warnings(live)])
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
     absent = _absent(build, {(r.spec.kind, r.guid) for r in resources})
     files = [*_existing_files(build), *_new_files(build)]
     texts = {file.path: file.text for file in files if file.text is not None}
-    build.warnings.extend(_portability(build, texts))
+    build.warnings.extend(portability_warnings(build.placed, texts, build.index, request))
     return Export(
         files=tuple(sorted(files, key=lambda file: file.path)),
         absent=tuple(absent),
@@ -215,26 +219,35 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
     )
 
 
-def export_index(
-    live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]
-) -> tuple[TenantIndex, list[str]]:
+def export_index(live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]) -> TenantIndex:
     """The tenant's own names for everything. A name two records of one kind share
-    cannot identify either, so references to them are written by guid."""
+    (in any case) cannot identify either, so references to them are written by guid."""
     index = tenant_index(Repo(root=Path()), live, lookup_names)
-    warnings: list[str] = []
     managed = dict(index.managed)
     for kind, names in index.managed.items():
         counts = Counter(name.casefold() for name in names.name_by_guid.values())
-        shared = {name for name, count in counts.items() if count > 1}
-        spelled = {n.casefold(): n for _, n in sorted(names.name_by_guid.items(), reverse=True)}
-        for name in sorted(shared):
-            warnings.append(
-                f"{counts[name]} {kind}s share the name {spelled[name]!r} in the tenant: "
-                "references to them are written by guid; rename them (a repo needs unique names)"
-            )
-        unique = {g: n for g, n in names.name_by_guid.items() if n.casefold() not in shared}
+        unique = {g: n for g, n in names.name_by_guid.items() if counts[n.casefold()] == 1}
         managed[kind] = dataclasses.replace(names, name_by_guid=unique)
-    return dataclasses.replace(index, managed=managed), warnings
+    return dataclasses.replace(index, managed=managed)
+
+
+def _shared_names(resources: Iterable[_Resource]) -> list[str]:
+    """What to fix in the tenant when names of one kind differ only in case: validate
+    refuses such a repo (a name must identify one resource), so export names them all."""
+    groups: dict[tuple[str, str], list[_Resource]] = {}
+    for resource in resources:
+        groups.setdefault((resource.spec.kind, resource.name.casefold()), []).append(resource)
+    warnings = []
+    for (kind, _), group in sorted(groups.items()):
+        if len(group) > 1:
+            listed = ", ".join(f"{item.name!r} (guid {item.guid})" for item in group)
+            warnings.append(
+                f"{len(group)} {kind}s share the name {group[0].name!r} in the tenant "
+                f"(ignoring case): {listed}; a repo needs unique names, so validate refuses "
+                "these files: rename all but one in Halo and export again (references to "
+                "them are written by guid meanwhile)"
+            )
+    return warnings
 
 
 def _resources(
@@ -257,11 +270,14 @@ def _resources(
             if not row.get("guid"):
                 warnings.append(f"{spec.kind} {row.get('name')!r} has no guid: not exported")
                 continue
+            if kind and kind.row(str(row["guid"])) is not row:
+                continue  # a shared guid (warned about): the record a plan would match
+
             portable = file_order(spec, to_portable(spec, record, index))
-            document = sort_lists(portable, spec.keyed_lists, spec.unordered_lists)
+            document = literal(sort_lists(portable, spec.keyed_lists, spec.unordered_lists))
             guid = canonical_guid(row["guid"])
             document["guid"] = guid
-            yield _Resource(spec, guid, str(document.get("name", "")), document)
+            yield _Resource(spec, guid, str(portable.get("name", "")), document)
 
 
 def _meaning(build: _Build, spec: KindSpec) -> Meaning:
@@ -349,41 +365,6 @@ def _new_files(build: _Build) -> Iterator[ExportedFile]:
         header = schema_line(build.request.out, path, resource.spec.kind)
         text = header + dump_documents([document])
         yield ExportedFile(path, FileStatus.CREATED, text, (resource.label,))
-
-
-# --- what is not portable ----------------------------------------------------------
-
-
-def _portability(build: _Build, texts: Mapping[str, str]) -> list[str]:
-    """A warning, located, for each value that will not mean the same in another
-    tenant: an id the tenant has no name for, or a name several rows share. Only a
-    file with such a value is parsed again, to say where in it the value sits."""
-    found = Diagnostics()
-    parsed: dict[str, tuple[YamlDocument, ...]] = {}
-    for guid, (spec, path, data) in build.placed.items():
-        problems = list(unportable(spec, data, build.index, build.request.tenant))
-        if not problems or path not in texts:
-            continue
-        if path not in parsed:
-            parsed[path] = parse_yaml(texts[path], path).documents
-        written = _written(parsed[path], guid)
-        shown = str(build.request.out / path)
-        for at, message in problems:
-            where = location(shown, written, at) if written is not None else Location(shown)
-            found.warning(message, where, field_path(at))
-    return [str(diagnostic) for diagnostic in found]
-
-
-def _written(documents: Iterable[YamlDocument], guid: str) -> Any:
-    """The document of ``guid`` as written, where positions are known."""
-    return next(
-        (
-            doc.data
-            for doc in documents
-            if isinstance(doc.data, Mapping) and canonical_guid(doc.data.get("guid")) == guid
-        ),
-        None,
-    )
 
 
 __all__ = [

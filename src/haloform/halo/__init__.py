@@ -14,6 +14,7 @@ from haloform.halo.credentials import Credentials
 from haloform.halo.ratelimit import RateLimiter
 from haloform.halo.retry import RetryPolicy
 from haloform.halo.shapes import Record
+from haloform.halo.waits import Wait, WaitHook
 
 __all__ = [
     "Credentials",
@@ -25,5 +26,7 @@ __all__ = [
     "RequestRecord",
     "RequestStats",
     "RetryPolicy",
+    "Wait",
+    "WaitHook",
     "route_of",
 ]

@@ -29,8 +29,9 @@ from haloform.halo.auth import TokenProvider
 from haloform.halo.credentials import Credentials
 from haloform.halo.ratelimit import RateLimiter
 from haloform.halo.retry import RetryPolicy
-from haloform.halo.session import RequestHook, Session
+from haloform.halo.session import MAX_ANSWER_BYTES, RequestHook, Session
 from haloform.halo.shapes import Page, Record
+from haloform.halo.waits import WaitHook
 
 Params = Mapping[str, str | int | float | bool | None]
 Records = list[Record]
@@ -44,7 +45,10 @@ class HaloClient:
     Use it as an async context manager, or call ``aclose()``. Share one ``RateLimiter``
     between clients of the same tenant; the default allows Halo's documented 300
     requests per rolling 5 minutes. ``verify`` may name a CA bundle for tenants behind
-    a private CA; ``on_request`` sees every attempt (for ``--verbose``), never headers.
+    a private CA; ``on_request`` sees every attempt (for ``--verbose``), never headers;
+    ``on_wait`` hears of every wait longer than a couple of seconds, before it starts.
+    ``timeout`` is each request's whole deadline (connect, send, full answer), and
+    answers larger than ``max_answer_bytes`` once decompressed are refused.
     """
 
     def __init__(
@@ -58,11 +62,13 @@ class HaloClient:
         verify: bool | str = True,
         max_concurrency: int = 8,
         on_request: RequestHook | None = None,
+        on_wait: WaitHook | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.credentials = credentials
         self._http = httpx.AsyncClient(
             transport=transport,
-            timeout=timeout,
+            timeout=timeout * 2,  # a backstop: the session's deadline covers the request
             verify=_tls(verify),
             follow_redirects=False,  # a redirect means a wrong URL; never replay a POST
             headers={"Accept": "application/json", "User-Agent": f"haloform/{__version__}"},
@@ -74,6 +80,8 @@ class HaloClient:
             max_concurrency=max_concurrency,
             timeout_s=timeout,
             on_request=on_request,
+            on_wait=on_wait,
+            max_bytes=max_answer_bytes,
         )
         self._tokens = TokenProvider(credentials, self._session)
 

@@ -59,6 +59,10 @@ class Redactor:
         return text
 
 
+class DeadlineExceeded(httpx.TimeoutException):
+    """A request took longer than its whole deadline (connect + send + the full answer)."""
+
+
 def cause_of(exc: BaseException, kind: type[_E]) -> _E | None:
     """The first exception of ``kind`` in ``exc``'s cause/context chain (itself included)."""
     seen: set[int] = set()
@@ -237,16 +241,34 @@ def transport_error(
     timeout_s: float,
     outcome_unknown: bool,
     redact: Callable[[str], str],
+    attempts: int = 1,
 ) -> TransportError:
     """The typed error for a request that got no answer, saying why in plain words."""
-    reason = redact(_transport_reason(exc, request.url, timeout_s))
+    reason = _transport_reason(exc, request.url, timeout_s)
+    if attempts > 1:
+        reason += f" (after {attempts} attempts)"
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout) and "resolve" not in reason:
+        reason += f"; tried {_without_query(str(request.url))}: {_CHECK_REACHABLE}"
+    reason = redact(reason)
     kind = OutcomeUnknownError if outcome_unknown else TransportError
     message = f"{reason}; {_UNKNOWN}" if outcome_unknown else reason
     return kind(message, method=request.method, path=path)
 
 
+_CHECK_REACHABLE = (
+    "check that the URL (haloform.yaml's url, or HALO_URL) is the Halo instance, "
+    "that it is up, and that no firewall or proxy blocks this machine"
+)
+
+
 def _transport_reason(exc: httpx.TransportError, url: httpx.URL, timeout_s: float) -> str:
     host, after = url.host, f"after {timeout_s:g} s"
+    if isinstance(exc, DeadlineExceeded):
+        return (
+            f"no complete answer from {host} within {timeout_s:g} s (the deadline covers "
+            "connecting, sending and the whole answer); the tenant is slow or stuck: "
+            "try again later, or raise the environment's timeout_s"
+        )
     if (cert := cause_of(exc, ssl.SSLCertVerificationError)) is not None:
         return (
             f"TLS certificate verification failed for {host}: "

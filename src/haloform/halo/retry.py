@@ -10,6 +10,13 @@ The contract, which the rest of haloform relies on:
 * **5xx** and **broken connections** (read/write errors, protocol errors, read and
   write timeouts) are retried only for idempotent requests (GET, DELETE, and the token
   request, which changes nothing): sending them twice does no harm.
+* **Faults** (anything but a 429) get a short budget: at most ``fault_retries`` retries
+  with waits of at most ``fault_max_delay_s``, so a refused connection or a tenant that
+  answers 500 to everything is reported within seconds, not after minutes of backoff.
+* A request that overran its **deadline** (connect, send and the whole answer) is not
+  retried: a tenant that slow will not be faster a second later.
+* A ``Retry-After`` beyond ``max_retry_after_s`` (one rate window) is not waited out:
+  the run stops with a ``RateLimitedError`` saying what the tenant asked for.
 * A **POST whose outcome is unknown** (a 5xx answer, or a connection that broke after
   the request went out) is NEVER sent again: the caller gets ``OutcomeUnknownError``,
   re-reads the records by guid, and decides. Re-sending could create a duplicate.
@@ -33,7 +40,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from haloform.halo.failures import cause_of
+from haloform.halo.failures import DeadlineExceeded, cause_of
 from haloform.halo.ratelimit import Sleep
 
 RATE_LIMITED = 429
@@ -49,10 +56,14 @@ class Failure(enum.Enum):
     """The request may have reached the tenant; only idempotent requests may be re-sent."""
     PERMANENT = "permanent"
     """Retrying cannot help (unknown host, bad certificate, unsupported URL)."""
+    TOO_SLOW = "too slow"
+    """The request overran its deadline; it may have reached the tenant; never retried."""
 
 
 def classify(exc: httpx.TransportError) -> Failure:
     """Sort a transport exception by what it says about the request's fate."""
+    if isinstance(exc, DeadlineExceeded):
+        return Failure.TOO_SLOW
     if isinstance(exc, httpx.UnsupportedProtocol) or cause_of(exc, ssl.SSLCertVerificationError):
         return Failure.PERMANENT
     gai = cause_of(exc, socket.gaierror)
@@ -96,6 +107,9 @@ class RetryPolicy:
     """Share of each backoff removed at random, so concurrent requests spread out."""
     max_retry_after_s: float = 300.0
     """Cap on a server's ``Retry-After``: one rolling window is the most Halo could need."""
+    fault_retries: int = 3
+    """Retries after a fault (5xx, refused or broken connection): seconds, not minutes."""
+    fault_max_delay_s: float = 2.0
     retry_statuses: frozenset[int] = frozenset({RATE_LIMITED, 500, 502, 503, 504})
     sleep: Sleep = field(default=asyncio.sleep, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
@@ -110,10 +124,24 @@ class RetryPolicy:
         """Whether a transport failure of this kind is worth another attempt."""
         return failure is Failure.NOT_SENT or (failure is Failure.UNKNOWN and idempotent)
 
-    def delay(self, retry: int, retry_after: str | None = None) -> float:
+    def retries_allowed(self, *, rate_limited: bool) -> int:
+        """How many retries a request gets: many for a 429, a few for a fault."""
+        return self.max_retries if rate_limited else min(self.max_retries, self.fault_retries)
+
+    def too_long(self, retry_after: str | None) -> float | None:
+        """The ``Retry-After`` seconds when they exceed the cap (not to be waited out)."""
+        hinted = parse_retry_after(retry_after)
+        return hinted if hinted is not None and hinted > self.max_retry_after_s else None
+
+    def delay(
+        self, retry: int, retry_after: str | None = None, *, rate_limited: bool = True
+    ) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
         hinted = parse_retry_after(retry_after)
         if hinted is not None:
             return min(hinted, self.max_retry_after_s)
-        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** min(retry - 1, 32))
+        ceiling = (
+            self.max_delay_s if rate_limited else min(self.max_delay_s, self.fault_max_delay_s)
+        )
+        backoff = min(ceiling, self.base_delay_s * 2.0 ** min(retry - 1, 32))
         return backoff * (1.0 - self.jitter * self.rand())

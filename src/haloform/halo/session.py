@@ -16,14 +16,26 @@ from typing import Any
 
 import httpx
 
-from haloform.errors import ResponseError
+from haloform.errors import RateLimitedError, ResponseError
 from haloform.halo.accounting import RequestRecord, RequestStats, route_of
-from haloform.halo.failures import Redactor, error_for_response, transport_error
-from haloform.halo.ratelimit import RateLimiter
-from haloform.halo.retry import IDEMPOTENT_METHODS, Failure, RetryPolicy, classify
+from haloform.halo.failures import DeadlineExceeded, Redactor, error_for_response, transport_error
+from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S, RateLimiter
+from haloform.halo.retry import (
+    IDEMPOTENT_METHODS,
+    RATE_LIMITED,
+    Failure,
+    RetryPolicy,
+    classify,
+)
 from haloform.halo.shapes import ShapeError
+from haloform.halo.waits import WaitHook, announce, rate_limit_sleep
 
 log = logging.getLogger(__name__)
+
+MAX_ANSWER_BYTES = 64 * 2**20
+"""Far above any answer Halo sends for one list or record, far below what hurts."""
+_ENCODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers that describe the body as it came over the wire, not as it was read."""
 
 RequestHook = Callable[[RequestRecord], None]
 """Called after every attempt, e.g. to print requests under ``--verbose``."""
@@ -42,11 +54,17 @@ class Session:
         timeout_s: float = 30.0,
         redact: Redactor | None = None,
         on_request: RequestHook | None = None,
+        on_wait: WaitHook | None = None,
+        max_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self._http = http
-        self._limiter = limiter or RateLimiter()
+        self._limiter = limiter or RateLimiter(
+            sleep=rate_limit_sleep(on_wait, HALO_LIMIT, HALO_WINDOW_S, asyncio.sleep)
+        )
+        self._on_wait = on_wait
+        self._max_bytes = max_bytes
         self._retry = retry or RetryPolicy()
         self._slots = asyncio.Semaphore(max_concurrency)
         self._timeout_s = timeout_s
@@ -77,21 +95,26 @@ class Session:
         attempts = 0
         while True:
             attempts += 1
-            final = attempts > self._retry.max_retries
+            limited, hint = False, None
             try:
                 response = await self._attempt(
                     outgoing, path, retry=resend or attempts > 1, auth=auth
                 )
             except httpx.TransportError as exc:
-                self._give_up_on_failure(exc, outgoing, path, idempotent, final=final)
-                reason, hint = type(exc).__name__, None
+                final = attempts > self._retry.retries_allowed(rate_limited=False)
+                self._give_up_on_failure(exc, outgoing, path, idempotent, attempts, final=final)
+                reason = type(exc).__name__
             else:
                 if response.is_success or response.status_code in accept:
                     return response
+                limited = response.status_code == RATE_LIMITED
+                final = attempts > self._retry.retries_allowed(rate_limited=limited)
                 self._give_up_on_answer(response, path, idempotent, attempts, final=final)
                 reason, hint = str(response.status_code), response.headers.get("Retry-After")
-            delay = self._retry.delay(attempts, hint)
-            log.info("%s %s: %s, retrying in %.1f s", method, route_of(path), reason, delay)
+            delay = self._retry.delay(attempts, hint, rate_limited=limited)
+            text = f"retrying {method} {route_of(path)} in {delay:.0f} s after {reason}"
+            log.info("%s", text)
+            announce(self._on_wait, delay, text)
             await self._retry.sleep(delay)
 
     def _give_up_on_answer(
@@ -104,6 +127,16 @@ class Session:
         final: bool,
     ) -> None:
         """Raise the typed error for a failed answer unless the retry policy sends again."""
+        asked = self._retry.too_long(response.headers.get("Retry-After"))
+        if response.status_code == RATE_LIMITED and asked is not None:
+            raise RateLimitedError(
+                f"rate limited: the tenant asks to wait {asked:.0f} s (Retry-After), more "
+                f"than one rate window ({self._retry.max_retry_after_s:g} s); stopping "
+                "here rather than waiting: run again later",
+                method=response.request.method,
+                path=path,
+                status=response.status_code,
+            )
         if final or not self._retry.retries_status(response.status_code, idempotent=idempotent):
             raise error_for_response(
                 response, path=path, idempotent=idempotent, attempts=attempts, redact=self.redact
@@ -115,13 +148,14 @@ class Session:
         request: httpx.Request,
         path: str,
         idempotent: bool,
+        attempts: int,
         *,
         final: bool,
     ) -> None:
         """Raise the typed error for a transport failure unless the retry policy sends again."""
         failure = classify(exc)
         if final or not self._retry.retries_failure(failure, idempotent=idempotent):
-            unknown = failure is Failure.UNKNOWN and not idempotent
+            unknown = failure in (Failure.UNKNOWN, Failure.TOO_SLOW) and not idempotent
             raise transport_error(
                 exc,
                 request,
@@ -129,6 +163,7 @@ class Session:
                 timeout_s=self._timeout_s,
                 outcome_unknown=unknown,
                 redact=self.redact,
+                attempts=attempts,
             ) from exc
 
     async def _attempt(
@@ -140,7 +175,7 @@ class Session:
             await self._limiter.acquire()  # inside the slot: the count is taken at send time
             started = time.perf_counter()
             try:
-                response = await self._http.send(request)
+                response = await self._exchange(request, path)
                 status = response.status_code
             finally:
                 elapsed_ms = (time.perf_counter() - started) * 1000
@@ -150,6 +185,46 @@ class Session:
                     )
                 )
         return response
+
+    async def _exchange(self, request: httpx.Request, path: str) -> httpx.Response:
+        """Send and read the whole answer within the deadline and the size cap.
+
+        httpx's timeout is per read: a tenant that trickles a byte a second would never
+        trip it. The deadline covers connect, send and the full body; the cap counts
+        bytes after decompression, so a gzip bomb is refused like a huge answer.
+        """
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                streamed = await self._http.send(request, stream=True)
+                try:
+                    body = await self._read_capped(streamed, path)
+                finally:
+                    await streamed.aclose()
+        except TimeoutError:
+            raise DeadlineExceeded("deadline exceeded", request=request) from None
+        plain = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _ENCODED]
+        return httpx.Response(streamed.status_code, headers=plain, content=body, request=request)
+
+    async def _read_capped(self, response: httpx.Response, path: str) -> bytes:
+        """The decoded body, refused (``ResponseError``) once it passes ``max_bytes``."""
+        declared = response.headers.get("Content-Length", "")
+        size = int(declared) if declared.isdigit() else 0
+        chunks: list[bytes] = []
+        async for chunk in response.aiter_bytes():
+            size = max(size, sum(map(len, chunks)) + len(chunk))
+            if size > self._max_bytes:
+                break
+            chunks.append(chunk)
+        if size > self._max_bytes:
+            raise ResponseError(
+                f"the answer is larger than {self._max_bytes / 2**20:g} MiB (decompressed); "
+                "haloform refuses answers that large (is this endpoint paged, or the URL "
+                "the Halo instance?)",
+                method=response.request.method,
+                path=path,
+                status=response.status_code,
+            )
+        return b"".join(chunks)
 
     def _note(self, record: RequestRecord) -> None:
         self.stats.record(record)

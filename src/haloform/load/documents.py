@@ -19,6 +19,7 @@ that differ between tenants are ids, which references replace.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Collection, Mapping
@@ -80,20 +81,78 @@ def config_files(root: Path) -> list[Path]:
     ``.yaml`` and ``.yml`` in any case (``RULES.YAML`` is a config file too, never
     skipped without a word). Hidden directories (``.git``, ``.haloform``, ``.venv``)
     and hidden files are skipped, and so are the project file and ``schemas/`` at the
-    root. Symlinked directories are not followed, so a link loop cannot trap the walk.
+    root. Symlinks are never followed out of ``root`` (see ``walk_repo``).
     """
-    found: list[Path] = []
+    return walk_repo(root).files
+
+
+@dataclass
+class RepoWalk:
+    """The config files under a root, and the symlinks that were not followed."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+    """(the link, why it was not read): reported by name, its target never opened."""
+
+
+def walk_repo(root: Path) -> RepoWalk:
+    """``config_files``, with every symlink checked before anything is read through it.
+
+    A link that leads outside the repo could put a secret (``ln -s ../.env x.yaml``)
+    into a CI log through a parse error; a link that loops could trap the walk. Both
+    are refused by name. Symlinked directories are never walked (files inside the repo
+    are read where they really are), only reported when they lead out or loop.
+    """
+    walk, real_root = RepoWalk(), root.resolve()
     for directory, dirs, files in os.walk(root):
         at_root = Path(directory) == root
-        dirs[:] = [d for d in dirs if not _skipped_dir(d, at_root=at_root)]
-        found.extend(
-            Path(directory, name)
-            for name in files
-            if name.lower().endswith(SUFFIXES)
-            and not name.startswith(".")
-            and not (at_root and name.lower() in PROJECT_FILES)
-        )
-    return sorted(path for path in found if path.is_file())
+        dirs[:] = [d for d in sorted(dirs) if not _skipped_dir(d, at_root=at_root)]
+        for name in list(dirs):
+            if Path(directory, name).is_symlink():
+                dirs.remove(name)
+                _check_link(walk, Path(directory, name), real_root)
+        for name in sorted(files):
+            path = Path(directory, name)
+            if not _is_config_name(name, at_root=at_root):
+                continue
+            if path.is_symlink() and not _check_link(walk, path, real_root):
+                continue
+            if path.is_file():
+                walk.files.append(path)
+    walk.files.sort()
+    return walk
+
+
+def _is_config_name(name: str, *, at_root: bool) -> bool:
+    return (
+        name.lower().endswith(SUFFIXES)
+        and not name.startswith(".")
+        and not (at_root and name.lower() in PROJECT_FILES)
+    )
+
+
+def _check_link(walk: RepoWalk, link: Path, real_root: Path) -> bool:
+    """Whether ``link`` leads to a file inside the repo; records why when it does not."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        walk.refused.append((link, "is a symlink loop; not read"))
+        return False
+    except OSError as exc:
+        loop = exc.errno == errno.ELOOP
+        why = "is a symlink loop; not read" if loop else "is a symlink to nothing; not read"
+        walk.refused.append((link, why))
+        return False
+    if not target.is_relative_to(real_root):
+        walk.refused.append((link, "is a symlink that leads outside the repo; not read"))
+        return False
+    if target.is_dir():
+        if link.parent.resolve().is_relative_to(target):
+            walk.refused.append(
+                (link, "is a symlink to a directory above it (a loop); not followed")
+            )
+        return False
+    return True
 
 
 def _skipped_dir(name: str, *, at_root: bool) -> bool:
@@ -112,13 +171,19 @@ def load_tree(
     ``variables`` of ``None`` leaves ``${...}`` as written, while a mapping, even an
     empty one, makes every reference to an undefined variable an error.
     """
-    if root.is_file():
-        return load_file(root, variables, kinds=kinds)
     result = LoadResult()
-    if not root.is_dir():
+    if not root.is_dir() and (root.is_file() or root.is_symlink()):
+        walk = RepoWalk()
+        if not root.is_symlink() or _check_link(walk, root, root.parent.resolve()):
+            return load_file(root, variables, kinds=kinds)
+    elif not root.is_dir():
         result.diagnostics.error("no such directory", Location(str(root)))
         return result
-    for path in config_files(root):
+    else:
+        walk = walk_repo(root)
+    for link, why in walk.refused:
+        result.diagnostics.error(why, Location(str(link)))
+    for path in walk.files:
         _load_into(result, read_yaml(path), variables, kinds)
     return result
 
@@ -214,6 +279,19 @@ class _DocumentLoader:
                 node[key], problems = expand(value, variables)
                 for problem in problems:
                     self.diagnostics.error(problem, location(self.file, root, (*path, key)))
+
+
+def literal(value: Any) -> Any:
+    """``value`` with every ``${`` in its strings written ``$${``, so that ``expand``
+    reads it back as exactly the text it is (a live rule named ``${team}`` must not come
+    back as a variable reference)."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, Mapping):
+        return {key: literal(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [literal(inner) for inner in value]
+    return value
 
 
 def expand(text: str, variables: Mapping[str, str]) -> tuple[str, list[str]]:

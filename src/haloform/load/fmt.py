@@ -24,7 +24,7 @@ from haloform.diagnostics import Diagnostic
 from haloform.kinds import by_kind
 from haloform.kinds.refs import nested_models
 from haloform.load.documents import config_files
-from haloform.load.style import HEAD, flows
+from haloform.load.style import HEAD, flows, is_block_text
 from haloform.load.yamlio import YamlFile, dump_documents, read_yaml
 
 
@@ -109,7 +109,7 @@ def _nested_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | 
 def _plain(value: Any) -> Any:
     """A string without the quotes someone typed (the emitter quotes where YAML must);
     multi-line text as a literal block."""
-    if isinstance(value, str) and "\n" in value:
+    if isinstance(value, str) and is_block_text(value):
         return value if isinstance(value, LiteralScalarString) else LiteralScalarString(value)
     if isinstance(value, ScalarString):
         return str(value)

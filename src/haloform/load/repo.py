@@ -22,6 +22,7 @@ from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.kinds.offline import OFFLINE_KINDS, OfflineSpec, offline_by_kind
 from haloform.kinds.refs import Guid, Name, Ref
 from haloform.load.documents import RawDocument, load_tree
+from haloform.load.limits import limit_problems
 from haloform.load.located import validate_document
 from haloform.load.yamlio import location
 
@@ -150,7 +151,9 @@ def _add(repo: Repo, document: RawDocument) -> None:
         return
     resource, problems = validate_document(spec.model, document.body, file=document.file)
     repo.diagnostics.extend(problems)
-    if resource is not None:
+    limits = limit_problems(document.file, document.body)
+    repo.diagnostics.extend(limits)
+    if resource is not None and not limits:
         repo.resources.append(Declared(document, spec, resource))
     else:
         body = document.body

@@ -39,9 +39,15 @@ def to_node(value: Any, *, item: bool = False) -> Any:
         if flows(value, item=item):
             seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and "\n" in value:
+    if isinstance(value, str) and is_block_text(value):
         return LiteralScalarString(value)
     return value
+
+
+def is_block_text(text: str) -> bool:
+    """Multi-line text a literal block can hold: a block cannot escape anything, so
+    text with other control characters is written double-quoted, escaped, instead."""
+    return "\n" in text and all(char == "\n" or char.isprintable() for char in text)
 
 
 def flows(value: Mapping[Any, Any] | list[Any], *, item: bool) -> bool:

@@ -33,6 +33,7 @@ from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import detach_payload, update_payload
+from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.edges import (
     desired_edges,
     edge_key,
@@ -94,6 +95,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     changes = with_neighbours(sorted(untangled.changes, key=Change.sort_key), request.repo, live)
     unmanaged = _unmanaged(ctx)
     ctx.warnings.extend(_namesakes(changes, unmanaged))
+    ctx.warnings.extend(shared_guid_warnings(live))
     return Plan(
         environment=request.environment,
         tenant=request.tenant,

@@ -8,13 +8,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+from haloform.common.text import visible
+
 _BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters escaped JSON-style (a newline becomes ``\\n``)."""
-    return _CONTROL.sub(lambda match: json.dumps(match.group())[1:-1], text)
+    """``text`` with control, bidi and zero-width characters escaped JSON-style (a
+    newline becomes ``\\n``, a right-to-left override ``\\u202e``): a name must not
+    be able to disguise itself in a review."""
+    return visible(text)
 
 
 def quote(text: str) -> str:

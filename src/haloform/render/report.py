@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from haloform.apply.journal_file import Entry, JournalState, Progress, Stopped
 from haloform.apply.report import ApplyReport, Status
+from haloform.common.text import visible
 
 _MARK = {
     Status.APPLIED: "ok",
@@ -31,7 +32,7 @@ def render_report(report: ApplyReport) -> str:
         lines.append(f"Stopped: {report.stopped}")
     lines.append(report.summary())
     lines.append(f"({report.requests} requests to {report.tenant})")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep="\n") + "\n"
 
 
 def render_journal(state: JournalState, *, title: bool = True) -> str:
@@ -49,7 +50,7 @@ def render_journal(state: JournalState, *, title: bool = True) -> str:
         lines.append(f"interrupted: {progress_counts(state)}.")
     elif last is not None:
         lines.append(last.summary)
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep="\n") + "\n"
 
 
 def journal_title(state: JournalState) -> str:
