@@ -24,6 +24,14 @@ def client_for(emu: Emulator, **options: Any) -> HaloClient:
     return HaloClient(embedded_credentials(emu), **options)
 
 
+@pytest.fixture(autouse=True)
+def _private_rate_budgets(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Live tenants' shared rate windows go to a fresh directory, never the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     emulator = Emulator(EmulatorConfig())

@@ -24,7 +24,8 @@ from haloform.kinds import KINDS, KindSpec
 from haloform.kinds.event_rule import EVENT_RULE
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.kinds.workflow import WORKFLOW
-from haloform.load.yamlio import dump_documents, parse_yaml
+from haloform.load.yamlio import parse_yaml
+from haloform.load.yamlwrite import dump_documents
 from tests.kinds import documents
 from tests.plan import tenant
 
@@ -382,7 +383,7 @@ def test_a_file_export_cannot_read_stops_it_before_anything_is_written(tmp_path:
 
 
 def merged(text: str, new: dict[str, Any], spec: KindSpec = WORKFLOW) -> str:
-    parsed = parse_yaml(textwrap.dedent(text), "f.yaml")
+    parsed = parse_yaml(textwrap.dedent(text), "f.yaml", for_writing=True)
     meaning = Meaning(spec.keyed_lists, spec.unordered_lists, lambda kind, guid: None)
     Merger(meaning, keep=spec.write_only, defaults=spec.defaults).document(
         parsed.documents[0].data, new

@@ -18,13 +18,12 @@ from haloform.load.yamlio import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     YamlFile,
-    dump_documents,
     location,
     parse_yaml,
     position,
     read_yaml,
-    set_key_after,
 )
+from haloform.load.yamlwrite import dump_documents, set_key_after
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 VALID = sorted((CORPUS / "valid").glob("*.yaml"))
@@ -190,15 +189,16 @@ def test_an_empty_text_has_no_documents_and_no_problem() -> None:
         ([], False, (2, 1)),
     ],
 )
+@pytest.mark.parametrize("for_writing", [False, True], ids=["libyaml", "round-trip"])
 def test_position_of_nested_keys_and_values(
-    path: list[str | int], key: bool, expected: tuple[int, int]
+    path: list[str | int], key: bool, expected: tuple[int, int], for_writing: bool
 ) -> None:
-    data = parse_yaml(NESTED, "f.yaml").documents[0].data
+    data = parse_yaml(NESTED, "f.yaml", for_writing=for_writing).documents[0].data
     assert position(data, path, key=key) == expected
 
 
 def test_position_falls_back_to_the_nearest_ancestor() -> None:
-    data = parse_yaml(NESTED, "f.yaml").documents[0].data
+    data = parse_yaml(NESTED, "f.yaml", for_writing=True).documents[0].data
     assert position(data, ["steps", 0, "actions", 1, "missing"]) == (7, 9)
     assert position(data, ["steps", 5, "name"]) == (4, 3)  # the list, at its first dash
     set_key_after(data, "guid", "new")
@@ -228,16 +228,16 @@ TRICKY = [
 @pytest.mark.parametrize("path", VALID, ids=[p.name for p in VALID])
 def test_untouched_corpus_files_round_trip_byte_for_byte(path: Path) -> None:
     text = path.read_text()
-    assert dump_documents(parse_yaml(text, path.name).documents) == text
+    assert dump_documents(parse_yaml(text, path.name, for_writing=True).documents) == text
 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_untouched_tricky_text_round_trips_byte_for_byte(text: str) -> None:
-    assert dump_documents(parse_yaml(text, "f.yaml").documents) == text
+    assert dump_documents(parse_yaml(text, "f.yaml", for_writing=True).documents) == text
 
 
 def with_guid(text: str, document: int = 0) -> str:
-    parsed = parse_yaml(text, "f.yaml")
+    parsed = parse_yaml(text, "f.yaml", for_writing=True)
     set_key_after(parsed.documents[document].data, "guid", "1f0e")
     return dump_documents(parsed.documents)
 
@@ -311,7 +311,7 @@ YAMLISH = st.lists(
 @settings(max_examples=300, deadline=2000)
 @given(st.one_of(st.text(max_size=200), YAMLISH))
 def test_parsing_any_text_never_raises_and_untouched_dumps_are_exact(text: str) -> None:
-    parsed = parse_yaml(text, "fuzz.yaml")
+    parsed = parse_yaml(text, "fuzz.yaml", for_writing=True)
     assert not (parsed.documents and parsed.diagnostics)
     if parsed.documents:
         assert dump_documents(parsed.documents) == text
@@ -332,7 +332,9 @@ def test_reading_any_bytes_never_raises(
 
 def test_an_edited_document_keeps_braces_on_single_key_mappings_in_flow_lists() -> None:
     parsed = parse_yaml(
-        "kind: Workflow\nname: x\nalways_allow_actions: [{outcome: X}, 4]\n", "a.yaml"
+        "kind: Workflow\nname: x\nalways_allow_actions: [{outcome: X}, 4]\n",
+        "a.yaml",
+        for_writing=True,
     )
     parsed.documents[0].data["name"] = "y"
     assert dump_documents(parsed.documents) == (

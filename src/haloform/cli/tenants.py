@@ -4,6 +4,12 @@ Without ``--env``: ``HALO_URL`` (the convention cloud CLIs follow) when set, els
 project's default environment, else the embedded emulator. The core never imports the
 emulator, so the embedded tenant is wired here: the CLI builds the emulator, mounts it
 as the client's transport, and hands the core an ordinary ``HaloClient``.
+
+The ``HALO_URL`` route takes the knobs a haloform.yaml environment has from variables
+(``KNOBS``). A live tenant's rate budget is shared by every haloform process of the
+user on the machine (``rate_budget_dir``): per user rather than per repo, because one
+tenant is planned from many checkouts (CI workspaces, worktrees) and Halo counts them
+all in one window.
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from haloform.cli.context import state
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
@@ -29,12 +37,20 @@ from haloform.halo import (
     RetryPolicy,
     Wait,
 )
+from haloform.halo.ratelimit import SharedWindow
 from haloform.halo.waits import rate_limit_sleep
 from haloform.load.settings import STATE_DIR, Environment, Project, project_root
 
 EMBEDDED_URL = "http://127.0.0.1"
 """The embedded tenant answers in-process; a loopback URL keeps plain http allowed."""
 FROM_ENV = "HALO_URL"
+KNOBS: Mapping[str, tuple[str, ...]] = {
+    "HALO_RATE_LIMIT": ("rate_limit", "requests"),
+    "HALO_RATE_WINDOW_S": ("rate_limit", "window_s"),
+    "HALO_TIMEOUT_S": ("timeout_s",),
+    "HALO_RETRIES": ("retries", "max_retries"),
+}
+"""Variables for the ``HALO_URL`` route -> the haloform.yaml environment field they set."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +76,50 @@ def choose(project: Project, env_name: str | None, root: Path) -> Target:
     if from_env or (env_name is None and wants_live_tenant(os.environ)):
         # ``FROM_ENV`` by name: a plan saved from HALO_URL names it as its environment.
         url = Credentials.from_env().url
-        return Target(FROM_ENV, url, Environment(url=url), state_dir)
+        return Target(FROM_ENV, url, environment_from_env(url, os.environ), state_dir)
     name, environment = project.environment(env_name)
     label = environment.url or f"embedded:{name}"
     return Target(name, label, environment, state_dir)
+
+
+def environment_from_env(url: str, environ: Mapping[str, str]) -> Environment:
+    """The ``HALO_URL`` tenant as an environment, its ``KNOBS`` read from ``environ``."""
+    values: dict[str, Any] = {"url": url}
+    for name, path in KNOBS.items():
+        raw = environ.get(name, "").strip()
+        if raw:
+            node = values
+            for parent in path[:-1]:
+                node = node.setdefault(parent, {})
+            node[path[-1]] = raw
+    try:
+        return Environment.model_validate(values)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        name = next((n for n, path in KNOBS.items() if path == first["loc"]), "HALO_URL")
+        message = first["msg"].replace("Input should be", "must be", 1)
+        raise ConfigError(f"{name}={environ.get(name, '')!r}: {message}") from None
+
+
+def rate_budget_dir(environ: Mapping[str, str]) -> Path | None:
+    """Where live tenants' shared rate windows are kept: ``$XDG_STATE_HOME/haloform/
+    rate-budgets`` (default ``~/.local/state``); ``None`` when there is no home."""
+    base = environ.get("XDG_STATE_HOME", "").strip()
+    if not base:
+        try:
+            base = str(Path.home() / ".local" / "state")
+        except RuntimeError:
+            return None
+    return Path(base) / "haloform" / "rate-budgets"
+
+
+def _rate_limiter(environment: Environment) -> RateLimiter:
+    """The environment's budget; a live tenant's is shared across processes."""
+    budgets = None if environment.emulator else rate_budget_dir(os.environ)
+    shared = SharedWindow(budgets, environment.url or "") if budgets else None
+    limit = environment.rate_limit
+    sleep = rate_limit_sleep(_echo_wait, limit.requests, limit.window_s, asyncio.sleep)
+    return RateLimiter(limit.requests, limit.window_s, sleep=sleep, shared=shared)
 
 
 def _echo_request(record: RequestRecord) -> None:
@@ -107,12 +163,7 @@ def _credentials(target: Target) -> Credentials:
 async def open_client(target: Target) -> AsyncIterator[HaloClient]:
     """A client for ``target``; for the embedded emulator, the emulator comes with it."""
     hook = _echo_request if state().verbose >= 2 else None
-    rate = target.environment.rate_limit
-    limit = RateLimiter(
-        rate.requests,
-        rate.window_s,
-        sleep=rate_limit_sleep(_echo_wait, rate.requests, rate.window_s, asyncio.sleep),
-    )
+    limit = _rate_limiter(target.environment)
     if not target.environment.emulator:
         async with HaloClient(
             _credentials(target),

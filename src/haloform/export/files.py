@@ -125,7 +125,7 @@ def scan(out: Path, kinds: Collection[str]) -> Disk:
         return disk
     for path in config_files(out):
         relative = path.relative_to(out).as_posix()
-        parsed = read_yaml(path, str(path))
+        parsed = read_yaml(path, str(path), for_writing=True)
         if any(found.severity is Severity.ERROR for found in parsed.diagnostics):
             disk.problems.extend(parsed.diagnostics)
             continue

@@ -49,7 +49,8 @@ from haloform.kinds import KINDS, KindSpec
 from haloform.load.documents import literal
 from haloform.load.repo import Repo
 from haloform.load.style import to_node
-from haloform.load.yamlio import YamlDocument, dump_documents
+from haloform.load.yamlio import YamlDocument
+from haloform.load.yamlwrite import dump_documents
 from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import file_order, to_portable

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.located import describe_value, did_you_mean
@@ -57,8 +55,9 @@ class RawDocument:
     line: int
     """1-based line where the document's content starts."""
     kind: str
-    body: CommentedMap
-    """The whole mapping, ``kind`` included, variables substituted, positions kept."""
+    body: dict[Any, Any]
+    """The whole mapping, ``kind`` included, variables substituted, positions kept
+    (a ``LocatedMap``, or ruamel's map when the round-trip parser read the file)."""
     source: str = ""
     """The document's own text, comments included (read for ``# haloform:`` markers)."""
 
@@ -231,7 +230,7 @@ class _DocumentLoader:
 
     def load(self, document: YamlDocument) -> RawDocument | None:
         body = document.data
-        if not isinstance(body, CommentedMap):
+        if not isinstance(body, dict):
             self.diagnostics.error(
                 "a document must be a mapping of fields starting with 'kind:', "
                 f"got {describe_value(body)}",
@@ -245,7 +244,7 @@ class _DocumentLoader:
             return None
         return RawDocument(self.file, document.index, document.line, kind, body, document.source)
 
-    def _kind(self, body: CommentedMap) -> str | None:
+    def _kind(self, body: dict[Any, Any]) -> str | None:
         expected = f"one of {', '.join(sorted(self.kinds))}" if self.kinds else "a resource kind"
         if "kind" not in body:
             self.diagnostics.error(f"missing 'kind:' ({expected})", location(self.file, body, ()))
@@ -266,14 +265,14 @@ class _DocumentLoader:
     def _substitute(
         self,
         variables: Mapping[str, str],
-        root: CommentedMap,
-        node: CommentedMap | CommentedSeq,
+        root: dict[Any, Any],
+        node: dict[Any, Any] | list[Any],
         path: tuple[PathItem, ...],
     ) -> None:
         """Replace references in every string value below ``node``, in place."""
-        items: Any = node.items() if isinstance(node, CommentedMap) else enumerate(node)
+        items: Any = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in list(items):
-            if isinstance(value, (CommentedMap, CommentedSeq)):
+            if isinstance(value, (dict, list)):
                 self._substitute(variables, root, value, (*path, key))
             elif isinstance(value, str) and "$" in value:
                 node[key], problems = expand(value, variables)

@@ -25,7 +25,8 @@ from haloform.kinds import by_kind
 from haloform.kinds.refs import nested_models
 from haloform.load.documents import config_files
 from haloform.load.style import HEAD, flows, is_block_text
-from haloform.load.yamlio import YamlFile, dump_documents, read_yaml
+from haloform.load.yamlio import YamlFile, read_yaml
+from haloform.load.yamlwrite import dump_documents
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def format_tree(root: Path) -> tuple[list[Formatted], list[Diagnostic]]:
     changed: list[Formatted] = []
     problems: list[Diagnostic] = []
     for path in [root] if root.is_file() else config_files(root):
-        parsed = read_yaml(path)
+        parsed = read_yaml(path, for_writing=True)
         problems.extend(parsed.diagnostics)
         text = format_file(parsed)
         if text is not None and text != path.read_text(encoding="utf-8"):

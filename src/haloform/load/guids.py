@@ -16,7 +16,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from haloform.diagnostics import Diagnostics, Location, Severity
 from haloform.load.documents import config_files
-from haloform.load.yamlio import dump_documents, read_yaml, set_key_after
+from haloform.load.yamlio import read_yaml
+from haloform.load.yamlwrite import dump_documents, set_key_after
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def add_guids(
     assigned: list[Assigned] = []
     problems = Diagnostics()
     for path in config_files(root) if root.is_dir() else [root]:
-        parsed = read_yaml(path, str(path))
+        parsed = read_yaml(path, str(path), for_writing=True)
         problems.extend(parsed.diagnostics)
         if any(d.severity is Severity.ERROR for d in parsed.diagnostics):
             continue

@@ -3,8 +3,11 @@
 Config files are written by people and reviewed in pull requests, so loading must
 point at the exact line of a problem, and writing back (a command adds ``guid:`` to
 files) must leave everything it did not touch byte for byte as it was. ruamel.yaml's
-round-trip mode gives positions and comments; this module adds the guards a loader of
-untrusted text needs:
+round-trip mode gives positions and comments, but slowly: files only read are parsed
+by libyaml with positions (``fastyaml``), and only files to be written back, or text
+libyaml cannot take exactly as ruamel would, go through ruamel. ``HALOFORM_YAML_PARSER
+=roundtrip`` sends every file through ruamel (to compare, or should libyaml misbehave).
+This module adds the guards a loader of untrusted text needs:
 
 - at most ``MAX_FILE_BYTES`` per file and ``MAX_DEPTH`` levels of nesting, so a huge or
   hostile file is refused with a message instead of eating memory or the stack;
@@ -20,9 +23,9 @@ untrusted text needs:
 
 from __future__ import annotations
 
-import io
+import os
+import re
 import warnings
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +39,11 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import ScannerError
-from ruamel.yaml.tokens import CommentToken
 
 from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostic, Location
+from haloform.load import fastyaml
+from haloform.load.fastyaml import LocatedMap, LocatedSeq
 
 MAX_FILE_BYTES = 1024 * 1024
 """Far above any real config file (a large workflow is tens of KiB), and low enough
@@ -50,17 +54,18 @@ MAX_DEPTH = 64
 Position = tuple[int, int]
 """1-based (line, column), as editors show them."""
 
-_DEFAULT_LAYOUT = (2, 4, 2)
-"""mapping indent, sequence indent, dash offset: ``key:\\n  - item``, the docs' style."""
+PARSER_VARIABLE = "HALOFORM_YAML_PARSER"
+"""``roundtrip`` parses every file with ruamel, as before libyaml was used."""
 
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """One ``---`` document: its data (ruamel round-trip types) and its own source text.
+    """One ``---`` document: its data and, when read for writing, its own source text.
 
-    The source is kept so that writing the file back can reuse it verbatim when the
-    data did not change, which ruamel alone cannot promise (it drops ``...`` markers,
-    comments before ``---`` and normalises spacing).
+    Read for writing, data is ruamel's round-trip types and the source is kept so that
+    writing the file back can reuse it verbatim when the data did not change, which
+    ruamel alone cannot promise (it drops ``...`` markers, comments before ``---`` and
+    normalises spacing). Read only, data is ``fastyaml``'s located dicts and lists.
     """
 
     data: Any
@@ -68,13 +73,14 @@ class YamlDocument:
     """0-based position of the document in its file."""
     line: int
     """1-based line where the document's content starts."""
-    source: str
-    body_start: int
+    source: str = ""
+    body_start: int = 0
     """Offset in ``source`` after the ``---`` line, where re-dumped content goes."""
-    body_end: int
+    body_end: int = 0
     """Offset in ``source`` of a ``...`` marker, or its length."""
     shape: object = field(repr=False, compare=False, default=None)
-    """A snapshot of ``data`` as loaded, to tell an edited document from an untouched one."""
+    """A snapshot of ``data`` as loaded, to tell an edited document from an untouched
+    one; ``None`` for a document read only, which cannot be written back."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,8 @@ class _GuardedComposer(Composer):
         return node
 
 
-def _new_yaml() -> YAML:
+def new_yaml() -> YAML:
+    """ruamel in round-trip mode with the guards and the dump style of config files."""
     yaml = YAML(typ="rt")
     yaml.Composer = _GuardedComposer
     yaml.max_depth = MAX_DEPTH
@@ -164,8 +171,12 @@ def _new_yaml() -> YAML:
     return yaml
 
 
-def read_yaml(path: Path, file: str | None = None) -> YamlFile:
-    """Read and parse a file; ``file`` is how messages name it (default: the path)."""
+def read_yaml(path: Path, file: str | None = None, *, for_writing: bool = False) -> YamlFile:
+    """Read and parse a file; ``file`` is how messages name it (default: the path).
+
+    ``for_writing`` keeps comments and source so that ``dump_documents`` can write
+    the documents back; without it the file is parsed fast and read only.
+    """
     name = file if file is not None else str(path)
     try:
         with path.open("rb") as stream:
@@ -181,10 +192,10 @@ def read_yaml(path: Path, file: str | None = None) -> YamlFile:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return _failed(name, f"not UTF-8 text: byte 0x{data[error.start]:02x} is invalid", line)
-    return parse_yaml(text, name)
+    return parse_yaml(text, name, for_writing=for_writing)
 
 
-def parse_yaml(text: str, file: str) -> YamlFile:
+def parse_yaml(text: str, file: str, *, for_writing: bool = False) -> YamlFile:
     """Parse every document of ``text``; a file with any YAML error yields no documents.
 
     Documents before the error are dropped too: a file is written back whole, so
@@ -192,7 +203,20 @@ def parse_yaml(text: str, file: str) -> YamlFile:
     """
     if len(text) > MAX_FILE_BYTES:
         return _failed(file, _too_large())
-    yaml = _new_yaml()
+    if not for_writing and os.environ.get(PARSER_VARIABLE) != "roundtrip":
+        try:
+            found = fastyaml.parse(text, MAX_DEPTH)
+        except fastyaml.Unusual:
+            pass  # ruamel words the error or takes the rare construct
+        else:
+            sources = _sources(text, len(found))
+            if sources is not None:
+                documents = (
+                    YamlDocument(data, i, line + 1, sources[i])
+                    for i, (data, line, _) in enumerate(found)
+                )
+                return YamlFile(file, documents=tuple(documents))
+    yaml = new_yaml()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -218,7 +242,25 @@ def _documents(text: str, datas: list[Any], frames: list[_Frame]) -> Iterable[Ya
         if getattr(frame.end, "explicit", False):
             body_end = frame.end.start_mark.index - begin
         line = frame.node.start_mark.line + 1
-        yield YamlDocument(data, index, line, source, body_start, body_end, _shape(data))
+        yield YamlDocument(data, index, line, source, body_start, body_end, shape(data))
+
+
+_MARKER = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def _sources(text: str, count: int) -> list[str] | None:
+    """Each document's own text (its comments included, for ``# haloform:`` markers),
+    cut at the ``---`` lines as the round-trip path cuts it; None when the markers do
+    not account for ``count`` documents (the round-trip parser decides then)."""
+    marks = [match.start() for match in _MARKER.finditer(text)]
+    if len(marks) == count:
+        starts = [0, *marks[1:]]
+    elif len(marks) == count - 1:
+        starts = [0, *marks]
+    else:
+        return None
+    ends = [*starts[1:], len(text)]
+    return [text[begin:end] for begin, end in zip(starts, ends, strict=True)]
 
 
 def _after_marker(source: str, marker_end: int) -> int:
@@ -267,94 +309,13 @@ def _too_deep() -> str:
     return f"nesting is deeper than {MAX_DEPTH} levels; a config file never needs that"
 
 
-def _shape(data: Any) -> object:
+def shape(data: Any) -> object:
     """Everything dumping would show except comments: values, their types and key order."""
     if isinstance(data, dict):
-        return ("map", tuple((key, _shape(value)) for key, value in data.items()))
+        return ("map", tuple((key, shape(value)) for key, value in data.items()))
     if isinstance(data, list):
-        return ("seq", tuple(_shape(item) for item in data))
+        return ("seq", tuple(shape(item) for item in data))
     return (type(data).__qualname__, repr(data))
-
-
-def dump_documents(documents: Iterable[YamlDocument], *, canonical: bool = False) -> str:
-    """Write documents back: untouched ones exactly as read, edited ones re-dumped.
-
-    An edited document keeps its comments, key order, quoting and its file's
-    indentation style as far as ruamel preserves them; its ``---`` line and anything
-    after a ``...`` marker are kept verbatim. ``canonical`` (for ``fmt``) re-dumps every
-    document in the default indentation, whatever the file used."""
-    return "".join(_dump_document(document, canonical) for document in documents)
-
-
-def _dump_document(document: YamlDocument, canonical: bool = False) -> str:
-    if not canonical and _shape(document.data) == document.shape:
-        return document.source
-    yaml = _new_yaml()
-    yaml.indent(*(_DEFAULT_LAYOUT if canonical else _layout(document.data)))
-    stream = io.StringIO()
-    yaml.dump(document.data, stream)
-    body = stream.getvalue()
-    if "\r\n" in document.source:
-        # ruamel keeps the "\r" inside comments it read, so normalise before converting.
-        body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    source = document.source
-    return source[: document.body_start] + body + source[document.body_end :]
-
-
-def _layout(data: Any) -> tuple[int, int, int]:
-    """The indentation a document was written with, read off its nested blocks."""
-    mapping = sequence = offset = None
-    pending = deque([data])
-    while pending and (mapping is None or sequence is None):
-        node = pending.popleft()
-        if not isinstance(node, CommentedMap):
-            pending.extend(node if isinstance(node, CommentedSeq) else ())
-            continue
-        for key, value in node.items():
-            pending.append(value)
-            key_at = (node.lc.data or {}).get(key)
-            if key_at is None or not isinstance(value, CommentedBase) or value.fa.flow_style():
-                continue
-            if isinstance(value, CommentedMap) and mapping is None:
-                mapping = value.lc.col - key_at[1]
-            elif isinstance(value, CommentedSeq) and value.lc.data and sequence is None:
-                offset, sequence = value.lc.col - key_at[1], value.lc.data[0][1] - key_at[1]
-    default_map, default_seq, default_offset = _DEFAULT_LAYOUT
-    mapping = mapping if mapping is not None and 0 < mapping <= 8 else default_map
-    if sequence is None or offset is None or offset < 0 or sequence < offset + 2:
-        return mapping, default_seq, default_offset
-    return mapping, sequence, offset
-
-
-def set_key_after(mapping: CommentedMap, key: str, value: Any, *, after: str = "kind") -> None:
-    """Set ``key``, inserting it right after ``after`` (or first) when it is new.
-
-    This is how ``guid:`` lands under ``kind:`` where a reader expects it; an existing
-    key keeps its place.
-    """
-    if key in mapping:
-        mapping[key] = value
-        return
-    position = list(mapping).index(after) + 1 if after in mapping else 0
-    mapping.insert(position, key, value)
-    if after in mapping:
-        _carry_comment(mapping, after, key)
-
-
-def _carry_comment(mapping: CommentedMap, after: str, key: str) -> None:
-    """Keep comment lines and blank lines below ``after`` above the key they preceded.
-
-    ruamel stores them with ``after``'s end-of-line comment, so a key inserted after
-    ``after`` would otherwise land between them and the key they describe.
-    """
-    entry = mapping.ca.items.get(after)
-    token = entry[2] if entry and len(entry) > 2 else None
-    if token is None:
-        return
-    own, newline, following = token.value.partition("\n")
-    if following:
-        token.value = own + newline
-        mapping.ca.items[key] = [None, None, CommentToken("\n" + following, token.start_mark), None]
 
 
 def position(data: Any, path: Sequence[PathItem], *, key: bool = False) -> Position | None:
@@ -378,13 +339,20 @@ def position(data: Any, path: Sequence[PathItem], *, key: bool = False) -> Posit
 
 
 def _own_position(node: Any) -> tuple[int, int] | None:
+    if isinstance(node, (LocatedMap, LocatedSeq)):
+        return node.line, node.column
     if isinstance(node, CommentedBase) and node.lc.line is not None:
         return node.lc.line, node.lc.col
     return None
 
 
 def _recorded(node: Any, step: PathItem) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """ruamel's 0-based (key, value) positions of one child; an item is its own key."""
+    """The 0-based (key, value) positions of one child; an item is its own key."""
+    if isinstance(node, LocatedMap) and step in node:
+        at = node.marks_of(step)
+        return None if at is None else ((at[0], at[1]), (at[2], at[3]))
+    if isinstance(node, LocatedSeq) and isinstance(step, int) and 0 <= step < len(node):
+        return node.marks_of(step), node.marks_of(step)
     if isinstance(node, CommentedMap) and step in node:
         at = (node.lc.data or {}).get(step)
         return None if at is None else ((at[0], at[1]), (at[2], at[3]))

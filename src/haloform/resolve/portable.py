@@ -104,6 +104,13 @@ def _references(spec: KindSpec) -> Mapping[str, RefField]:
     return {ref.path: ref for ref in spec.references}
 
 
+@functools.cache
+def _nested_model(info: FieldInfo) -> tuple[type[BaseModel], bool] | None:
+    """The model a field holds, if any: asked for every value of every record, and a
+    field's annotation never changes (``FieldInfo`` hashes by identity)."""
+    return next(nested_models(info), None)
+
+
 @dataclass(frozen=True)
 class _Walk:
     """One record's walk: the model tree and the record side by side, by path pattern
@@ -137,7 +144,7 @@ class _Walk:
         reference = self.references.get(path)
         if reference is not None:
             return self.reference(reference, value, record)
-        nested = next(nested_models(info), None)
+        nested = _nested_model(info)
         if nested is not None:
             model, in_list = nested
             return self.nested(model, value, f"{path}[]" if in_list else path, record)
