@@ -20,10 +20,11 @@ from haloform.apply.batch import BatchSender, Item, Settle
 from haloform.apply.guards import ApplyOptions, Levels, spec_of
 from haloform.apply.ids import IdMap, change_key, managed_refs, normal_key
 from haloform.apply.journal import Journal, Outcome
-from haloform.apply.live import STOPPING, managed_rows
+from haloform.apply.live import STOPPING
 from haloform.apply.report import Status
 from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError
+from haloform.fetch.reader import managed_rows
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
 from haloform.plan.model import Action, Change, Plan

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, state
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
@@ -59,7 +60,8 @@ def make_plan_for(
 
     async def run() -> Plan:
         async with open_client(target) as client:
-            return await make_plan(client, request)
+            explain = partial(click.echo, err=True) if state().verbose else None
+            return await make_plan(client, request, explain)
 
     return Planned(asyncio.run(run()), target)
 

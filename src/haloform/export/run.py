@@ -16,7 +16,6 @@ what would change can be shown without touching a file.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -45,7 +44,7 @@ from haloform.export.layout import (
     unportable,
 )
 from haloform.export.merge import Merger
-from haloform.fetch.reader import LiveState, Reader, read_details, read_state
+from haloform.fetch.reader import WHOLE, LiveState, Reader, Record, read_needed_details, read_state
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 from haloform.load.yamlio import YamlDocument, dump_documents, location, parse_yaml
@@ -120,13 +119,11 @@ async def read_tenant(client: Reader, specs: tuple[KindSpec, ...]) -> LiveState:
     workflow names it only if the workflows' names are known."""
     referable = tuple(spec for spec in KINDS if spec.ref_key and spec not in specs)
     live = await read_state(client, (*specs, *referable))
-    await asyncio.gather(
-        *(
-            read_details(client, kind, [known_id(row) for row in kind.rows])
-            for kind in live.kinds.values()
-            if kind.spec in specs
-        )
-    )
+
+    def wanted(spec: KindSpec, row: Record) -> frozenset[str] | None:
+        return WHOLE if spec in specs else frozenset()
+
+    await read_needed_details(client, live, wanted)
     return live
 
 

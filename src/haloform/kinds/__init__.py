@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from haloform.kinds.base import KindSpec, Resolver, Resource
+from haloform.kinds.base import ChildList, KindSpec, Resolver, Resource
 from haloform.kinds.event_rule import EVENT_RULE
 from haloform.kinds.refs import iter_refs
 from haloform.kinds.ticket_rule import TICKET_RULE
@@ -65,6 +65,7 @@ def _is_itself(resource: Resource, dependency: Dependency) -> bool:
 
 __all__ = [
     "KINDS",
+    "ChildList",
     "Dependency",
     "KindSpec",
     "Resolver",

@@ -8,22 +8,26 @@ module never sends anything but GETs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
+from haloform.fetch.lookups import LOOKUP_KINDS
 from haloform.fetch.reader import (
     LiveKind,
     LiveState,
     Reader,
-    lacks,
-    read_details,
+    Record,
+    read_needed_details,
     read_state,
 )
 from haloform.kinds import KindSpec, by_ref_key, dependencies
+from haloform.kinds.refs import iter_refs
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
@@ -61,15 +65,21 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
 
 
-async def make_plan(client: Reader, request: PlanRequest) -> Plan:
-    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references."""
+async def make_plan(
+    client: Reader, request: PlanRequest, explain: Callable[[str], None] | None = None
+) -> Plan:
+    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references.
+    ``explain`` hears which detail reads were needed and why (``-v``)."""
     _check_targets(request)
-    live = await read_state(client, request.specs)
+    live = await read_state(client, request.specs, used_lookups(request.repo))
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
     ctx = _Context(request, live, index, resolved)
-    await _read_what_diffs_need(client, ctx)
+    details = await read_needed_details(client, live, set_in_files(request.repo))
+    if explain is not None:
+        for line in details.lines("set in files"):
+            explain(line)
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
@@ -95,16 +105,39 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
     )
 
 
-async def _read_what_diffs_need(client: Reader, ctx: _Context) -> None:
-    """Full records for desired resources whose list row lacks a field the file sets."""
-    for kind, live in ctx.live.kinds.items():
-        ids = []
-        for item in ctx.request.repo.resources:
-            row = live.by_guid(item.guid) if item.spec.kind == kind else None
-            wanted = item.resource.model_fields_set & live.spec.detail_only
-            if row is not None and lacks(row, wanted):
-                ids.append(known_id(row))
-        await read_details(client, live, ids)
+def used_lookups(repo: Repo) -> frozenset[str]:
+    """The lookup lists the repo's references name: reading the others costs requests
+    (one each) and answers nothing a plan asks."""
+    return frozenset(
+        ref.target
+        for item in repo.resources
+        for _, ref in iter_refs(item.resource)
+        if ref.target in LOOKUP_KINDS
+    )
+
+
+def set_in_files(repo: Repo) -> Callable[[KindSpec, Record], frozenset[str]]:
+    """What a plan wants of a live record: the fields its file sets (none if no file),
+    and ``field.sub`` for what the file sets inside a list of objects (``steps.actions``),
+    which decides whether a child list's rows can stand in for a detail."""
+    fields = {
+        (item.spec.kind, item.guid.casefold()): _set(item.resource) for item in repo.resources
+    }
+
+    def wanted(spec: KindSpec, row: Record) -> frozenset[str]:
+        return fields.get((spec.kind, str(row.get("guid") or "").casefold()), frozenset())
+
+    return wanted
+
+
+def _set(resource: BaseModel) -> frozenset[str]:
+    names = set(resource.model_fields_set)
+    for name in resource.model_fields_set:
+        value = getattr(resource, name)
+        for item in value if isinstance(value, list) else ():
+            if isinstance(item, BaseModel):
+                names.update(f"{name}.{sub}" for sub in item.model_fields_set)
+    return frozenset(names)
 
 
 def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
@@ -173,6 +206,9 @@ def _fingerprinted(ctx: _Context, change: Change) -> Change:
     detail = live.details.get(change.live_id)
     if detail is not None:
         return change.model_copy(update={"fingerprint": stamp(live.spec, detail, "detail")})
+    assembled = live.assembled.get(change.live_id)
+    if assembled is not None:
+        return change.model_copy(update={"fingerprint": stamp(live.spec, assembled, "lists")})
     row = live.row(change.guid) or {}
     return change.model_copy(update={"fingerprint": stamp(live.spec, row, "row")})
 
