@@ -50,7 +50,7 @@ from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan, set_in_files
+from haloform.plan.build import PlanRequest, make_plan, set_in_files, used_lookups
 from haloform.plan.model import Action, Plan
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import resolve_all, tenant_index
@@ -412,7 +412,7 @@ def describe_plan(plan: Plan) -> str:
 async def time_diff(repo: Repo, reader: Reader) -> tuple[float, int]:
     """The diff step of ``make_plan`` alone, over the state it read: seconds, fields."""
     specs = {spec.kind: spec for spec in KINDS}
-    live = await read_state(reader, specs.values())
+    live = await read_state(reader, specs.values(), used_lookups(repo))
     index = tenant_index(repo, live, {})
     resolved, _ = resolve_all(repo, index, "emulator")
     await read_needed_details(reader, live, set_in_files(repo))
