@@ -6,6 +6,7 @@ use are not listed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from haloform.emulator import Emulator, EmulatorConfig
 from haloform.kinds import KINDS
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
 from tests.conftest import client_for
 
@@ -107,3 +109,40 @@ async def test_stages_only_the_detail_carries_need_a_detail_per_workflow(
         f"read {EVENTS} EventRule details: {EVENT_WHY}",
         f"read {FLOWS} Workflow details: stages, steps are set in files and not in list rows",
     ]
+
+
+async def test_a_workflow_filled_from_the_step_list_is_rechecked_from_it(tmp_path: Path) -> None:
+    """A saved plan re-reads such a workflow as it was planned (one /workflowstep, no
+    detail), and sees a step renamed in the tenant since."""
+    corpus = plan_apply.generate(RULES, FLOWS, EVENTS, seed=7)
+    corpus.workflows = [_steps_only(flow) for flow in corpus.workflows]
+    plan_apply.write(corpus, tmp_path)
+    request = PlanRequest(repo=validate_repo(tmp_path), environment="t", tenant="e", specs=KINDS)
+    emu = Emulator(EmulatorConfig())
+    try:
+        async with client_for(emu) as client:
+            assert (
+                await Applier(client, ApplyOptions()).apply(await make_plan(client, request))
+            ).ok
+            corpus.workflows[0]["note"] = "Edited"
+            plan_apply.write(corpus, tmp_path)
+            edited = replace(request, repo=validate_repo(tmp_path))
+            plan = await make_plan(client, edited)
+            [change] = plan.changes
+            assert (change.fingerprint or "").startswith("lists:")
+            before = dict(client.stats.api)
+            assert await moved_since(client, plan) == []
+            assert client.stats.api["GET /workflowstep"] - before["GET /workflowstep"] == 1
+            assert client.stats.api["GET /Workflow/{id}"] == before.get("GET /Workflow/{id}", 0)
+
+            path = f"/Workflow/{change.live_id}"
+            live = await client.get_object(path, {"includedetails": True})
+            live["steps"][0]["name"] = "Renamed in Halo"
+            await client.post(
+                "/Workflow", [{"id": live["id"], "name": live["name"], "steps": live["steps"]}]
+            )
+            assert await moved_since(client, plan) == [
+                f"Workflow {change.name!r} changed in the tenant since the plan was made"
+            ]
+    finally:
+        emu.close()
