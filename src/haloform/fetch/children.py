@@ -39,11 +39,17 @@ async def read_children(client: Lister, spec: KindSpec) -> Children:
     return {child.fills: rows for child, rows in zip(spec.child_lists, answers, strict=True)}
 
 
-def left_out(spec: KindSpec, children: Children, wanted: Collection[str]) -> list[str]:
-    """``field.sub`` names the consumer wants that no row of their list carries, among
-    those a tenant may leave out (``ChildList.may_lack``)."""
+def left_out(
+    spec: KindSpec, children: Children, grouped: Grouped, row: Record, wanted: Collection[str]
+) -> list[str]:
+    """Why the lists cannot stand in for ``row``'s detail: no row of a list belongs to
+    it (a workflow has at least a start step: the list is not answering for it), or a
+    ``field.sub`` the consumer wants is one no row carries, among those a tenant may
+    leave out (``ChildList.may_lack``)."""
     gaps = []
     for child in spec.child_lists:
+        if child.fills in wanted and not grouped[child.fills].get(record_id(row) or -1):
+            gaps.append(f"{child.path} has no rows for it")
         carried = {key for row in children.get(child.fills, []) for key in row}
         for sub in sorted(child.may_lack - carried):
             if f"{child.fills}.{sub}" in wanted:

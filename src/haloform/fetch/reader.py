@@ -216,7 +216,7 @@ async def _from_children(
     grouped = children.group(spec, found)
     fallback = []
     for row, gap, want in rows:
-        if gaps := children.left_out(spec, found, want):
+        if gaps := children.left_out(spec, found, grouped, row, want):
             fallback.append((row, ", ".join(sorted(gap)), "; ".join(gaps)))
         else:
             live.assembled[known_id(row)] = children.assemble(row, grouped)
