@@ -42,10 +42,9 @@ from ruamel.yaml import YAML
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport
 from haloform.cli.tenants import embedded_credentials
-from haloform.common.ids import known_id
 from haloform.diff.fields import diff
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
-from haloform.fetch.reader import Reader, lacks, read_details, read_state
+from haloform.fetch.reader import Reader, read_needed_details, read_state
 from haloform.halo import HaloClient, RateLimiter
 from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
@@ -53,6 +52,7 @@ from haloform.load.repo import Repo
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest, make_plan
 from haloform.plan.model import Action, Plan
+from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import resolve_all, tenant_index
 
@@ -413,16 +413,14 @@ def describe_plan(plan: Plan) -> str:
 async def time_diff(repo: Repo, reader: Reader) -> tuple[float, int]:
     """The diff step of ``make_plan`` alone, over the state it read: seconds, fields."""
     specs = {spec.kind: spec for spec in KINDS}
-    live = await read_state(reader, specs.values())
+    live = await read_state(reader, specs.values(), used_lookups(repo))
     index = tenant_index(repo, live, {})
     resolved, _ = resolve_all(repo, index, "emulator")
-    records: list[tuple[KindSpec, Any, Mapping[str, Any] | None]] = []
-    for item in repo.resources:
-        kind = live.kinds[item.spec.kind]
-        row = kind.by_guid(item.guid)
-        if row is not None and lacks(row, item.resource.model_fields_set & item.spec.detail_only):
-            await read_details(reader, kind, [known_id(row)])
-        records.append((item.spec, item.resource, kind.by_guid(item.guid)))
+    await read_needed_details(reader, live, set_in_files(repo))
+    records: list[tuple[KindSpec, Any, Mapping[str, Any] | None]] = [
+        (item.spec, item.resource, live.kinds[item.spec.kind].by_guid(item.guid))
+        for item in repo.resources
+    ]
     fields = 0
     with stopwatch() as elapsed:
         for spec, resource, record in records:

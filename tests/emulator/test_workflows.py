@@ -260,9 +260,19 @@ async def test_workflowstep_lists_every_step_of_every_workflow(
         (first["id"], 3),
         (second["id"], 1),
     ]
-    assert not any({"actions", "rules", "step_conditions"} & s.keys() for s in steps)
+    assert not any({"rules", "step_conditions"} & s.keys() for s in steps)
+    assert steps[0]["actions"][0]["action_name"] == "Assign"
     with_criteria = await get(client, "/api/WorkflowStep", includecriteriainfo=True)
     assert with_criteria[0]["step_conditions"][0]["value_display"] == "New"
+
+
+@pytest.mark.parametrize("config", [EmulatorConfig(workflowstep_actions=False)])
+async def test_workflowstep_rows_without_actions_when_switched_off(
+    client: httpx.AsyncClient, emu: Emulator
+) -> None:
+    await post(client, "/api/Workflow", incident(emu))
+    steps = await get(client, "/api/workflowstep")
+    assert steps and not any("actions" in step for step in steps)
 
 
 @pytest.mark.parametrize("config", [EmulatorConfig(list_children=True)])

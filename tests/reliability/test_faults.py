@@ -82,7 +82,10 @@ async def test_300_resources_converge_through_faults_with_nothing_doubled_or_los
         statuses = served(emu)
 
     assert len(repo.documents()) >= 300
-    assert sum(r.count(Status.APPLIED) for r in reports) >= len(repo.documents())
+    # An unknown outcome the next plan finds saved (assert_tenant_holds) counts too:
+    # which write the seeded dice hit depends on how many requests came before it.
+    settled = (Status.APPLIED, Status.UNKNOWN)
+    assert sum(r.count(s) for r in reports for s in settled) >= len(repo.documents())
     assert statuses.get(429, 0) > 0, statuses
     assert statuses.get(500, 0) > 0, statuses
     assert statuses.get(DROPPED, 0) > 0, statuses

@@ -67,7 +67,12 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         "-> 200: expected a list of records, got an object with fields id, name",
     ),
     "null": ("/api/EventRule", Answer.json(None), "-> 200: expected a list of records, got null"),
-    "a number": ("/api/Agent", Answer.json(7), "-> 200: expected a list of records, got a number"),
+    # plan lists only the lookups the repo names (none here), so these use kinds' lists
+    "a number": (
+        "/api/TicketRules",
+        Answer.json(7),
+        "-> 200: expected a list of records, got a number",
+    ),
     "an empty body": (
         "/api/Workflow",
         Answer(200, ""),
@@ -79,7 +84,7 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         "-> 200: Halo reported an error with a success status: Licence expired",
     ),
     ".NET exception with 200": (
-        "/api/Status",
+        "/api/EventRule",
         Answer.json(DOTNET_ERROR),
         "-> 200: Halo reported an error with a success status: Object reference",
     ),
@@ -212,7 +217,9 @@ def test_plan_reports_a_malformed_answer_naming_the_request(
 def test_every_reading_command_reports_it_the_same_way(
     command: str, serve: ScriptedTenant, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    serve.script = {"/api/team": Answer.html("Sign in - Corporate Proxy")}
+    # apply's plan lists only the lookups the repo names (none here): its own list then
+    route = "/TicketRules" if command == "apply" else "/Team"
+    serve.script = {f"/api{route.lower()}": Answer.html("Sign in - Corporate Proxy")}
     project = project_yaml({"live": serve.url, "other": serve.url})
     (repo / "haloform.yaml").write_text(project)
     args = {
@@ -226,7 +233,7 @@ def test_every_reading_command_reports_it_the_same_way(
 
     result = haloform(*args)
 
-    assert_one_clear_error(result, "Error: GET /Team -> 200: the answer is an HTML page titled")
+    assert_one_clear_error(result, f"Error: GET {route} -> 200: the answer is an HTML page titled")
     assert [r for r in serve.requests if r.method not in ("GET", "POST")] == []
     assert serve.sent("POST", "/api/TicketRules") == 0, "nothing was applied"
     assert not (repo / "exported").exists()

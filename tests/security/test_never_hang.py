@@ -95,7 +95,7 @@ def test_a_retry_after_of_a_day_stops_the_run_at_once_saying_why(
 def test_a_long_rate_limit_pause_is_announced_on_stderr_and_json_stays_clean(
     repo: Path, served: str
 ) -> None:
-    limit = "    rate_limit: {requests: 8, window_s: 3.5}\n"
+    limit = "    rate_limit: {requests: 3, window_s: 3.5}\n"  # a plan makes more
     minimal_repo(repo, project_yaml({"live": served}) + limit)
 
     result = haloform("plan", str(repo), "--format", "json")
@@ -103,5 +103,5 @@ def test_a_long_rate_limit_pause_is_announced_on_stderr_and_json_stays_clean(
     assert result.code in (0, 2), str(result)
     assert "waiting" not in result.stdout
     json.loads(result.stdout)
-    announced = r"haloform: waiting \d s for the rate limit \(8 requests per 3\.5 s\)"
+    announced = r"haloform: waiting \d s for the rate limit \(3 requests per 3\.5 s\)"
     assert re.search(announced, result.stderr), str(result)

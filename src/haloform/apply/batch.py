@@ -29,7 +29,7 @@ from typing import Any
 from haloform.apply.events import EventKind
 from haloform.apply.ids import change_key
 from haloform.apply.journal import Outcome
-from haloform.apply.live import STOPPING, by_guid, managed_rows
+from haloform.apply.live import STOPPING, by_guid
 from haloform.apply.report import Status
 from haloform.common.ids import canonical_guid, record_id
 from haloform.errors import (
@@ -39,6 +39,7 @@ from haloform.errors import (
     OutcomeUnknownError,
     ResponseError,
 )
+from haloform.fetch.reader import managed_rows
 from haloform.halo import HaloClient, Record
 from haloform.halo.failures import Redactor
 from haloform.kinds import KindSpec

@@ -23,10 +23,11 @@ from haloform.apply.events import EventKind
 from haloform.apply.guards import ApplyOptions, Levels
 from haloform.apply.ids import IdMap, change_key, normal_key
 from haloform.apply.journal import Journal, Outcome
-from haloform.apply.live import STOPPING, managed_rows
+from haloform.apply.live import STOPPING
 from haloform.apply.report import Status
 from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError
+from haloform.fetch.reader import managed_rows
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
 from haloform.plan.model import Action, Change, Plan, spec_of

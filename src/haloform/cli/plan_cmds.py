@@ -7,13 +7,14 @@ import asyncio
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
 
 from haloform.apply import JournalState, latest_journal, read_journal
 from haloform.cli.ci_env import render_options
-from haloform.cli.context import common_options, env_option, use_color
+from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
@@ -63,7 +64,8 @@ def make_plan_for(
 
     async def run() -> Plan:
         async with open_client(target) as client:
-            return await make_plan(client, request)
+            explain = partial(click.echo, err=True) if state().verbose else None
+            return await make_plan(client, request, explain)
 
     return Planned(asyncio.run(run()), target)
 

@@ -30,16 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange, diff
-from haloform.fetch.reader import (
-    LiveKind,
-    LiveState,
-    Reader,
-    lacks,
-    read_details,
-    read_state,
-)
+from haloform.fetch.reader import LiveState, Reader, read_needed_details, read_state
 from haloform.kinds import KindSpec
 from haloform.load.repo import Repo
 from haloform.resolve.index import ManagedIndex, TenantIndex
@@ -133,15 +125,14 @@ async def compare_tenants(a: Source, b: Source, specs: Sequence[KindSpec]) -> Te
 async def read_live(client: Reader, specs: Sequence[KindSpec]) -> LiveState:
     """Every record of ``specs`` in one tenant, in full, and its lookups."""
     live = await read_state(client, specs)
-    await asyncio.gather(*(_read_full(client, kind) for kind in live.kinds.values()))
+    await read_needed_details(client, live, _every_field)
     return live
 
 
-async def _read_full(client: Reader, live: LiveKind) -> None:
-    """Details for each row lacking a field only the detail carries: every field of a
-    record is compared, so a list row is enough only when it already holds them all."""
-    ids = [known_id(row) for row in live.rows if lacks(row, live.spec.detail_only)]
-    await read_details(client, live, ids)
+def _every_field(spec: KindSpec, row: Mapping[str, Any]) -> frozenset[str]:
+    """Every field of a record is compared, so a list row is enough only when it
+    already holds every detail-only one."""
+    return spec.detail_only
 
 
 def _index(live: LiveState, lookup_names: Mapping[str, Mapping[str, str]]) -> TenantIndex:

@@ -69,7 +69,10 @@ class EmulatorConfig(BaseModel):
     """GET /EventRule as a bare array, or wrapped as ``{"record_count", "eventrules"}``."""
     list_children: bool = False
     """Whether GET /EventRule and GET /workflowstep lists carry children (criteria,
-    mappings, step actions and rules) or leave them to the detail endpoints."""
+    mappings, step rules) or leave them to the detail endpoints."""
+    workflowstep_actions: bool = True
+    """Whether GET /workflowstep rows carry each step's actions, as FACTS.md records of
+    Halo; False is a stand-in whose rows leave them to GET /Workflow/{id}."""
     post_many_response: Literal["array", "first"] = "array"
     """What a POST of several records answers: all of them, or only the first."""
     delete_response: Literal["object", "empty"] = "object"

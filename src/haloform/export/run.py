@@ -16,7 +16,6 @@ what would change can be shown without touching a file.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,7 +43,15 @@ from haloform.export.layout import (
 from haloform.export.merge import Merger
 from haloform.export.portability import portability_warnings
 from haloform.export.selection import Selection
-from haloform.fetch.reader import LiveKind, LiveState, Reader, read_details, read_state
+from haloform.fetch.reader import (
+    WHOLE,
+    LiveKind,
+    LiveState,
+    Reader,
+    Record,
+    read_needed_details,
+    read_state,
+)
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.documents import literal
 from haloform.load.repo import Repo
@@ -134,13 +141,12 @@ async def read_tenant(
     live = await read_state(client, (*specs, *referable))
     if selection is not None:
         selection.check_found({kind.spec: kind.rows for kind in live.kinds.values()})
-    await asyncio.gather(
-        *(
-            read_details(client, kind, [known_id(row) for row in _taken(kind, selection)])
-            for kind in live.kinds.values()
-            if kind.spec in specs
-        )
-    )
+
+    def wanted(spec: KindSpec, row: Record) -> frozenset[str] | None:
+        taken = spec in specs and (selection is None or selection.wants(spec, row))
+        return WHOLE if taken else frozenset()
+
+    await read_needed_details(client, live, wanted)
     return live
 
 

@@ -1,20 +1,24 @@
 """Reading a tenant's live state with as few requests as Halo's rate limit deserves.
 
-One list per managed kind and one per lookup kind, all concurrent; a detail GET only
-for a record whose list entry lacks something the config manages (a workflow's
-steps, a rule's criteria groups) or that a plan is about to change. At 300 requests
+The one live reader: plan, export, diff, a saved plan's re-check and apply all read
+through it. One list per managed kind and one per lookup kind, all concurrent; then
+one policy (``missing_detail``) decides which records need ``GET {path}/{id}``: those
+whose list row lacks a detail-only field (``KindSpec.detail_only``) the consumer
+wants, or every one when the consumer wants whole records (export). At 300 requests
 per 5 minutes, one request per rule per run would make every plan minutes slower.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from haloform.common.ids import known_id, record_id
 from haloform.errors import NotFoundError, ResponseError
+from haloform.fetch import children
 from haloform.fetch.lookups import Directory, fetch_directory
 from haloform.kinds import KindSpec
 
@@ -37,6 +41,8 @@ class LiveKind:
     rows: list[Record]
     """Rows this kind manages (``is_managed_row``): step rules are not ticket rules."""
     details: dict[int, Record] = field(default_factory=dict)
+    assembled: dict[int, Record] = field(default_factory=dict)
+    """Rows completed from the kind's child lists (``KindSpec.child_lists``)."""
 
     def __post_init__(self) -> None:
         self._by_guid = {str(r["guid"]).casefold(): r for r in self.rows if r.get("guid")}
@@ -46,7 +52,8 @@ class LiveKind:
         row = self._by_guid.get(guid.casefold())
         if row is None:
             return None
-        return self.details.get(known_id(row), row)
+        id = known_id(row)
+        return self.details.get(id) or self.assembled.get(id, row)
 
     def row(self, guid: str) -> Record | None:
         """The list row for ``guid``, as the list answered it."""
@@ -64,11 +71,16 @@ class LiveState:
     directory: Directory
 
 
+async def managed_rows(client: Reader, spec: KindSpec) -> list[Record]:
+    """The kind's live rows that are its to manage (never a workflow's step rules)."""
+    rows = await client.list(spec.api_path, dict(spec.list_params) or None)
+    return [row for row in rows if spec.is_managed_row(row)]
+
+
 async def read_kind(client: Reader, spec: KindSpec) -> LiveKind:
     """The kind's list; a managed row without a usable id is refused, because every
     update and delete addresses a record by its id."""
-    rows = await client.list(spec.api_path, dict(spec.list_params) or None)
-    managed = [row for row in rows if spec.is_managed_row(row)]
+    managed = await managed_rows(client, spec)
     broken = next((row for row in managed if record_id(row) is None), None)
     if broken is not None:
         raise ResponseError(
@@ -81,12 +93,14 @@ async def read_kind(client: Reader, spec: KindSpec) -> LiveKind:
     return LiveKind(spec, managed)
 
 
-async def read_state(client: Reader, specs: Iterable[KindSpec]) -> LiveState:
-    """Every managed kind's list and every lookup, concurrently."""
+async def read_state(
+    client: Reader, specs: Iterable[KindSpec], lookups: Iterable[str] | None = None
+) -> LiveState:
+    """Every managed kind's list and the ``lookups`` (None: every one), concurrently."""
     specs = list(specs)
     kinds, directory = await asyncio.gather(
         asyncio.gather(*(read_kind(client, spec) for spec in specs)),
-        fetch_directory(client),
+        fetch_directory(client, lookups),
     )
     return LiveState({live.spec.kind: live for live in kinds}, directory)
 
@@ -109,7 +123,104 @@ async def read_one(client: Reader, spec: KindSpec, id: int) -> Record | None:
         return None
 
 
-def lacks(row: Mapping[str, Any], fields: Iterable[str]) -> bool:
-    """Whether a list row is missing any of ``fields`` (Halo leaves empty ones out, so
-    absent could mean empty or not carried: only a detail GET can tell)."""
-    return any(row.get(name) in (None, "", [], {}) for name in fields)
+WHOLE: None = None
+"""What a consumer wanting whole records (export) passes as its wanted fields."""
+
+Wanted = Callable[[KindSpec, Record], Collection[str] | None]
+"""The fields a consumer needs of one live record (``WHOLE``: all of them)."""
+
+
+def lacking(
+    spec: KindSpec, row: Mapping[str, Any], wanted: Collection[str] | None
+) -> frozenset[str] | None:
+    """THE detail policy: the detail-only fields the consumer wants and ``row`` lacks
+    (empty: the row will do), or None when the consumer wants the whole record.
+
+    Halo leaves empty fields out, so absent could mean empty or not carried: only a
+    detail GET (or a child list, ``fetch.children``) can tell.
+    """
+    if wanted is WHOLE:
+        return None
+    return frozenset(name for name in spec.detail_only & set(wanted) if _absent(row.get(name)))
+
+
+EVERY = "every field is needed"
+
+
+def missing_detail(spec: KindSpec, row: Mapping[str, Any], wanted: Collection[str] | None) -> str:
+    """Why ``row`` needs more than its list row, in words, or ``""`` when it does not."""
+    fields = lacking(spec, row, wanted)
+    return EVERY if fields is None else ", ".join(sorted(fields))
+
+
+def _absent(value: object) -> bool:
+    return value in (None, "", [], {})
+
+
+@dataclass
+class DetailLog:
+    """Which detail reads a run needed and why, for ``-v``."""
+
+    reasons: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(kind, the lacking fields in words, a further reason) -> records read."""
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, because: str) -> list[str]:
+        """One sentence per kind and reason: "read 3 TicketRule details:
+        criteria_groups is set in files and not in list rows"."""
+        return [*self.notes] + [
+            f"read {count} {kind} detail{'s' if count != 1 else ''}: "
+            + (why if why == EVERY else f"{why} {_verb(why)} {because} and not in list rows")
+            + (f", and {more}" if more else "")
+            for (kind, why, more), count in sorted(self.reasons.items())
+        ]
+
+
+def _verb(fields: str) -> str:
+    return "are" if "," in fields else "is"
+
+
+async def read_needed_details(client: Reader, state: LiveState, wanted: Wanted) -> DetailLog:
+    """What ``lacking`` says each record needs, concurrently: a kind's child lists
+    once when they can answer every record's gap, else a detail GET per record."""
+    log = DetailLog()
+    await asyncio.gather(*(_complete(client, live, wanted, log) for live in state.kinds.values()))
+    return log
+
+
+async def _complete(client: Reader, live: LiveKind, wanted: Wanted, log: DetailLog) -> None:
+    spec, detail, by_list = live.spec, [], []
+    for row in live.rows:
+        want = wanted(spec, row)
+        gap = lacking(spec, row, want)
+        if gap is not None and children.answerable(spec, gap):
+            by_list.append((row, gap, want or ()))
+        elif gap != frozenset():
+            detail.append((row, missing_detail(spec, row, want), ""))
+    if by_list:
+        detail.extend(await _from_children(client, live, by_list, log))
+    for _, why, more in detail:
+        log.reasons[(spec.kind, why, more)] += 1
+    await read_details(client, live, [known_id(row) for row, _, _ in detail])
+
+
+async def _from_children(
+    client: Reader,
+    live: LiveKind,
+    rows: list[tuple[Record, frozenset[str], Collection[str]]],
+    log: DetailLog,
+) -> list[tuple[Record, str, str]]:
+    """Fill ``rows`` from the child lists; those the lists cannot answer come back."""
+    spec = live.spec
+    found = await children.read_children(client, spec)
+    grouped = children.group(spec, found)
+    fallback = []
+    for row, gap, want in rows:
+        if gaps := children.left_out(spec, found, grouped, row, want):
+            fallback.append((row, ", ".join(sorted(gap)), "; ".join(gaps)))
+        else:
+            live.assembled[known_id(row)] = children.assemble(row, grouped)
+    if filled := len(rows) - len(fallback):
+        paths = ", ".join(child.path for child in spec.child_lists)
+        log.notes.append(f"filled {filled} {spec.kind} records from one GET {paths}")
+    return fallback

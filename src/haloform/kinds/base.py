@@ -281,6 +281,23 @@ def _no_check(resource: Resource) -> Iterable[Finding]:
     return ()
 
 
+@dataclass(frozen=True)
+class ChildList:
+    """A list endpoint answering one detail-only field of every record at once: one
+    ``GET /workflowstep`` carries every step of every workflow, each with its
+    ``flow_id``, where ``GET /Workflow/{id}`` would cost a request per workflow."""
+
+    fills: str
+    """The record's field the rows make up (``steps``)."""
+    path: str
+    parent_field: str
+    """Where a row names its record's id (``flow_id``)."""
+    params: Mapping[str, bool] = field(default_factory=dict)
+    may_lack: frozenset[str] = frozenset()
+    """Fields of a row a tenant may leave out of this list (not confirmed there): if
+    the files set one and no row carries it, the records are read in detail instead."""
+
+
 @dataclass(frozen=True, eq=False)
 class KindSpec:
     """Everything the core needs to know about one managed kind, declared once."""
@@ -297,6 +314,8 @@ class KindSpec:
     detail_params: Mapping[str, bool] = field(default_factory=dict)
     detail_only: frozenset[str] = frozenset()
     """Top-level fields only ``GET {api_path}/{id}`` (with ``detail_params``) carries."""
+    child_lists: tuple[ChildList, ...] = ()
+    """Detail-only fields another list answers for every record at once."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     """What Halo fills in when a top-level field is absent, so absent compares equal."""
     is_managed_row: Callable[[Mapping[str, Any]], bool] = _every_row

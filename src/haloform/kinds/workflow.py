@@ -14,6 +14,7 @@ from pydantic import Field
 
 from haloform.kinds.base import (
     UNORDERED,
+    ChildList,
     Finding,
     HaloModel,
     KeyedBy,
@@ -293,6 +294,17 @@ WORKFLOW = KindSpec(
     detail_params={"includedetails": True},
     detail_only=frozenset(
         {"steps", "stages", "targets", "always_allow_actions", "flow_chart_json", "access_control"}
+    ),
+    # FACTS: GET /workflowstep carries every step with its flow_id and actions; that
+    # it carries step rules is not confirmed.
+    child_lists=(
+        ChildList(
+            "steps",
+            "/workflowstep",
+            "flow_id",
+            {"includecriteriainfo": True},
+            may_lack=frozenset({"actions", "rules"}),
+        ),
     ),
     defaults={"active": True, "notinuse": False},
     check=check_workflow,

@@ -9,19 +9,19 @@ module never sends anything but GETs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from haloform.common.ids import known_id
+from haloform.common.ids import canonical_guid, known_id
 from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
 from haloform.fetch.reader import (
     LiveKind,
     LiveState,
     Reader,
-    lacks,
-    read_details,
+    Record,
+    read_needed_details,
     read_state,
 )
 from haloform.kinds import KindSpec
@@ -33,6 +33,7 @@ from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import detach_payload, update_payload
+from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.edges import (
     desired_edges,
@@ -71,15 +72,21 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
 
 
-async def make_plan(client: Reader, request: PlanRequest) -> Plan:
-    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references."""
+async def make_plan(
+    client: Reader, request: PlanRequest, explain: Callable[[str], None] | None = None
+) -> Plan:
+    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references.
+    ``explain`` hears which detail reads were needed and why (``-v``)."""
     _check_targets(request)
-    live = await read_state(client, request.specs)
+    live = await read_state(client, request.specs, used_lookups(request.repo))
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
     ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in problems.warnings])
-    await _read_what_diffs_need(client, ctx)
+    details = await read_needed_details(client, live, set_in_files(request.repo))
+    if explain is not None:
+        for line in details.lines("set in files"):
+            explain(line)
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
@@ -106,18 +113,6 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
         targets=request.targets,
         repo=str(request.repo.root.resolve()),
     )
-
-
-async def _read_what_diffs_need(client: Reader, ctx: _Context) -> None:
-    """Full records for desired resources whose list row lacks a field the file sets."""
-    for kind, live in ctx.live.kinds.items():
-        ids = []
-        for item in ctx.request.repo.resources:
-            row = live.by_guid(item.guid) if item.spec.kind == kind else None
-            wanted = item.resource.model_fields_set & live.spec.detail_only
-            if row is not None and lacks(row, wanted):
-                ids.append(known_id(row))
-        await read_details(client, live, ids)
 
 
 def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
@@ -176,11 +171,13 @@ async def _read_what_deletes_need(client: Reader, ctx: _Context) -> None:
     can refer to another managed resource (a workflow's steps): the order of the
     deletes follows what the tenant holds, not what any file says."""
     doomed = {change.key for change in ctx.changes if change.action is Action.DELETE}
-    for kind, live in ctx.live.kinds.items():
-        wanted = reference_fields(live.spec) & live.spec.detail_only
-        rows = [live.row(key.partition("/")[2]) for key in doomed if key.startswith(f"{kind}/")]
-        ids = [known_id(row) for row in rows if row is not None and wanted and lacks(row, wanted)]
-        await read_details(client, live, ids)
+
+    def wanted(spec: KindSpec, row: Record) -> frozenset[str]:
+        if resource_key(spec.kind, canonical_guid(row.get("guid"))) not in doomed:
+            return frozenset()
+        return reference_fields(spec) & spec.detail_only
+
+    await read_needed_details(client, ctx.live, wanted)
 
 
 def _live_ordered(ctx: _Context, change: Change) -> Change:
@@ -227,6 +224,9 @@ def _fingerprinted(ctx: _Context, change: Change) -> Change:
     detail = live.details.get(change.live_id)
     if detail is not None:
         return change.model_copy(update={"fingerprint": stamp(live.spec, detail, "detail")})
+    assembled = live.assembled.get(change.live_id)
+    if assembled is not None:
+        return change.model_copy(update={"fingerprint": stamp(live.spec, assembled, "lists")})
     row = live.row(change.guid) or {}
     return change.model_copy(update={"fingerprint": stamp(live.spec, row, "row")})
 

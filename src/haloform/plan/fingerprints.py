@@ -15,7 +15,9 @@ from haloform.kinds import KindSpec
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import fingerprint
 
-Basis = Literal["row", "detail"]
+Basis = Literal["row", "detail", "lists"]
+"""What was fingerprinted: the list row, the detail, or the row completed from the
+kind's child lists (``fetch.children``); a re-check reads the same way."""
 
 
 def stamp(spec: KindSpec, record: Mapping[str, Any], basis: Basis) -> str:
@@ -25,4 +27,5 @@ def stamp(spec: KindSpec, record: Mapping[str, Any], basis: Basis) -> str:
 
 
 def basis_of(stamped: str | None) -> Basis:
-    return "detail" if (stamped or "").startswith("detail:") else "row"
+    prefix = (stamped or "").partition(":")[0]
+    return "detail" if prefix == "detail" else "lists" if prefix == "lists" else "row"

@@ -44,7 +44,6 @@ WORKFLOW = Node(
         Child("targets", "workflowtarget", link="flow_id"),
     )
 )
-STEP_CHILDREN = frozenset({"actions", "rules"})
 
 
 class Workflows(RecordKind):
@@ -73,9 +72,13 @@ class Workflows(RecordKind):
         return ok([self.render(doc, directory, self.detail_only) for doc in docs])
 
     async def list_steps(self, call: Call) -> Response:
-        """Whether steps carry their actions and rules is unconfirmed: the
-        ``list_children`` switch picks; ``includecriteriainfo`` adds step conditions."""
-        omit = set() if self.tenant.config.list_children else set(STEP_CHILDREN)
+        """Each step with its ``flow_id`` and actions (``workflowstep_actions`` turns
+        those off); whether it carries its rules is unconfirmed (``list_children``);
+        ``includecriteriainfo`` adds step conditions."""
+        config = self.tenant.config
+        omit = set() if config.list_children else {"rules"}
+        if not config.workflowstep_actions:
+            omit.add("actions")
         if not call.query.flag("includecriteriainfo"):
             omit.add("step_conditions")
         directory = Directory(self.tenant.store)

@@ -1,0 +1,49 @@
+"""What a plan needs to read of a tenant: the lookup lists its references name, and
+the fields of each live record its files set (which decide the detail reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from haloform.fetch.reader import Record
+from haloform.kinds import KindSpec
+from haloform.kinds.lookups import BY_WORD
+from haloform.kinds.refs import iter_refs
+from haloform.load.repo import Repo
+
+
+def used_lookups(repo: Repo) -> frozenset[str]:
+    """The lookup lists the repo's references name: reading the others costs requests
+    (one each) and answers nothing a plan asks."""
+    return frozenset(
+        ref.target
+        for item in repo.resources
+        for _, ref in iter_refs(item.resource)
+        if ref.target in BY_WORD
+    )
+
+
+def set_in_files(repo: Repo) -> Callable[[KindSpec, Record], frozenset[str]]:
+    """What a plan wants of a live record: the fields its file sets (none if no file),
+    and ``field.sub`` for what the file sets inside a list of objects (``steps.actions``),
+    which decides whether a child list's rows can stand in for a detail."""
+    fields = {
+        (item.spec.kind, item.guid.casefold()): _set(item.resource) for item in repo.resources
+    }
+
+    def wanted(spec: KindSpec, row: Record) -> frozenset[str]:
+        return fields.get((spec.kind, str(row.get("guid") or "").casefold()), frozenset())
+
+    return wanted
+
+
+def _set(resource: BaseModel) -> frozenset[str]:
+    names = set(resource.model_fields_set)
+    for name in resource.model_fields_set:
+        value = getattr(resource, name)
+        for item in value if isinstance(value, list) else ():
+            if isinstance(item, BaseModel):
+                names.update(f"{name}.{sub}" for sub in item.model_fields_set)
+    return frozenset(names)
