@@ -131,6 +131,11 @@ def _progress(event: ApplyEvent) -> None:
     help="Show what the environment's last apply did if it was interrupted, then plan "
     "afresh from the tenant and apply the rest.",
 )
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Do not read back what was written to check that Halo kept it.",
+)
 @common_options
 def apply(
     source: Path,
@@ -141,6 +146,7 @@ def apply(
     batch_size: int,
     targets: tuple[str, ...],
     resume: bool,
+    no_verify: bool,
 ) -> None:
     """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
     saved = source.is_file() and source.suffix not in (".yaml", ".yml")
@@ -155,7 +161,8 @@ def apply(
         _journal_nothing(planned)
         return
     _confirm(planned.target, auto_approve)
-    report = _run(planned, saved, ApplyOptions(batch_size, allow_delete, max_deletes))
+    options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
+    report = _run(planned, saved, options)
     click.echo(render_report(report), nl=False)
     if not report.ok:
         click.get_current_context().exit(1)

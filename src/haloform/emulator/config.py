@@ -76,5 +76,10 @@ class EmulatorConfig(BaseModel):
     """What DELETE answers with its 200: the deleted record, or an empty body."""
     accept_zero_id_as_create: bool = True
     """Whether ``"id": 0`` means create (as an absent id does) or names a record 0."""
+    not_kept: dict[str, list[str]] = Field(default_factory=dict)
+    """Top-level fields Halo answers 200 for and silently does not keep, by resource
+    (``{"TicketRules": ["stopmatching"]}``, ``{"Workflow": ["steps"]}``): the posted
+    value is ignored and the stored one (or none) stays, as FACTS.md says Halo can do
+    with what it does not accept."""
 
     faults: Faults = Field(default_factory=Faults)
