@@ -28,9 +28,11 @@ from haloform.apply import (
     record_nothing_to_do,
 )
 from haloform.cli.context import common_options, state
+from haloform.cli.health_cmd import watch_after_apply
 from haloform.cli.plan_cmds import Planned, color, journals, last_apply, make, make_plan_for
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.health import parse_duration, utc_now
 from haloform.load.settings import load_project
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
@@ -136,6 +138,12 @@ def _progress(event: ApplyEvent) -> None:
     is_flag=True,
     help="Do not read back what was written to check that Halo kept it.",
 )
+@click.option(
+    "--watch",
+    metavar="DURATION",
+    help="After the writes, watch the automation runs of the workflows this apply "
+    "changed for DURATION (e.g. 10m) and fail if they fail.",
+)
 @common_options
 def apply(
     source: Path,
@@ -147,6 +155,7 @@ def apply(
     targets: tuple[str, ...],
     resume: bool,
     no_verify: bool,
+    watch: str | None,
 ) -> None:
     """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
     saved = source.is_file() and source.suffix not in (".yaml", ".yml")
@@ -160,11 +169,16 @@ def apply(
     if not planned.plan.has_changes:
         _journal_nothing(planned)
         return
+    watching = parse_duration(watch) if watch is not None else None
     _confirm(planned.target, auto_approve)
     options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
+    started = utc_now()
     report = _run(planned, saved, options)
     click.echo(render_report(report), nl=False)
-    if not report.ok:
+    healthy = watching is None or watch_after_apply(
+        planned.target, planned.plan, report, started, watching
+    )
+    if not (report.ok and healthy):
         click.get_current_context().exit(1)
 
 

@@ -13,6 +13,7 @@ from haloform.cli.context import common_options, state
 from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
+from haloform.cli.health_cmd import health
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan
 from haloform.cli.repo_cmds import add_guids_command, schemas_command, validate
@@ -63,6 +64,7 @@ for command in (
     apply,
     diff,
     export,
+    health,
     add_guids_command,
     schemas_command,
     lookups,
