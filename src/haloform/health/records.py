@@ -3,7 +3,7 @@ the newest rows.
 
 FACTS.md: /Automation lists oldest first and ``count=N`` answers the OLDEST N rows, so
 the newest are on the last page. A window is read from the last page backwards, and
-reading stops at the first page wholly older than the window: at 300 requests per five
+reading stops at the first page that reaches back past the window's start: at 300 requests per five
 minutes, a tenant's whole automation history is not read to find today's failures.
 Timestamps come without a zone (taken as UTC) and with 0 to 3 fraction digits.
 """
@@ -71,7 +71,7 @@ async def read_window(
         for number in range(last, 1, -1):
             newer = page(await client.get(path, {**params, "page_no": number}), path).records
             rows.extend(newer)
-            if not newer or all(_before(row, since, stamp) for row in newer):
+            if not newer or any(_before(row, since, stamp) for row in newer):
                 break
     seen: set[object] = set()
     found = []
