@@ -3,7 +3,9 @@
 The contract, which the rest of haloform relies on:
 
 * **429** is retried for every method, POST included: Halo refused the request before
-  doing anything with it. The wait honours ``Retry-After`` (seconds or an HTTP date,
+  doing anything with it; and it is waited out until at least ``rate_limit_patience_s``
+  (330 s, more than Halo's whole 5-minute window) has been spent waiting, however many
+  retries that takes. The wait honours ``Retry-After`` (seconds or an HTTP date,
   capped) when present; Halo is not known to send one, so otherwise the wait is a
   capped exponential backoff with jitter (5 s doubling to 60 s by default, the figures
   of a published Halo module).
@@ -96,6 +98,11 @@ class RetryPolicy:
     """Share of each backoff removed at random, so concurrent requests spread out."""
     max_retry_after_s: float = 300.0
     """Cap on a server's ``Retry-After``: one rolling window is the most Halo could need."""
+    rate_limit_patience_s: float = 330.0
+    """However many retries that takes, 429s are waited out until this many seconds
+    have been spent waiting: the budget is the tenant's, shared with every other
+    integration, so a 429 storm can last a whole 5-minute window however carefully
+    this process paces itself (a published module gave up inside it)."""
     retry_statuses: frozenset[int] = frozenset({RATE_LIMITED, 500, 502, 503, 504})
     sleep: Sleep = field(default=asyncio.sleep, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
@@ -109,6 +116,11 @@ class RetryPolicy:
     def retries_failure(self, failure: Failure, *, idempotent: bool) -> bool:
         """Whether a transport failure of this kind is worth another attempt."""
         return failure is Failure.NOT_SENT or (failure is Failure.UNKNOWN and idempotent)
+
+    def outlasts(self, status: int, waited_s: float) -> bool:
+        """Whether a 429 is still worth waiting out after ``waited_s`` spent on 429s,
+        whatever ``max_retries`` says."""
+        return status == RATE_LIMITED and waited_s < self.rate_limit_patience_s
 
     def delay(self, retry: int, retry_after: str | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""

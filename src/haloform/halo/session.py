@@ -74,7 +74,7 @@ class Session:
         """
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         outgoing = self._http.build_request(method, url, **request)
-        attempts = 0
+        attempts, limited_s = 0, 0.0
         while True:
             attempts += 1
             final = attempts > self._retry.max_retries
@@ -84,13 +84,23 @@ class Session:
                 )
             except httpx.TransportError as exc:
                 self._give_up_on_failure(exc, outgoing, path, idempotent, final=final)
-                reason, hint = type(exc).__name__, None
+                reason, hint, limited = type(exc).__name__, None, False
             else:
                 if response.is_success or response.status_code in accept:
                     return response
+                status = response.status_code
+                limited = self._retry.outlasts(status, limited_s)
+                final = final and not limited
                 self._give_up_on_answer(response, path, idempotent, attempts, final=final)
-                reason, hint = str(response.status_code), response.headers.get("Retry-After")
+                reason, hint = str(status), response.headers.get("Retry-After")
             delay = self._retry.delay(attempts, hint)
+            if limited:
+                limited_s += delay
+                reason = (
+                    "429, the tenant's shared rate budget is spent: waiting for its 5-minute "
+                    f"window to free up ({limited_s:.0f} of up to "
+                    f"{self._retry.rate_limit_patience_s:.0f} s)"
+                )
             log.info("%s %s: %s, retrying in %.1f s", method, route_of(path), reason, delay)
             await self._retry.sleep(delay)
 

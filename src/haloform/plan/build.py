@@ -29,6 +29,7 @@ from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import break_cycles
+from haloform.plan.in_use import in_use_warnings
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import update_payload
 from haloform.resolve.index import TenantIndex, parse_managed_ref
@@ -74,6 +75,7 @@ async def make_plan(client: Reader, request: PlanRequest) -> Plan:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
     _plan_deletions(ctx)
+    ctx.warnings.extend(await in_use_warnings(client, live, ctx.changes))
     ctx.changes = [_fingerprinted(ctx, change) for change in ctx.changes]
     untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references)
     ctx.warnings.extend(
