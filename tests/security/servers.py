@@ -104,7 +104,9 @@ def fast_network(
     """The CLI's client with millisecond retry waits and ``timeout_s``, whichever route
     picked the tenant (``HALO_URL`` has no haloform.yaml to hold ``timeout_s`` and
     ``retries``); the defaults (30 s, 5 s doubling to 60 s) would take minutes."""
-    policy = RetryPolicy(max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002)
+    policy = RetryPolicy(
+        max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002, rate_limit_patience_s=0
+    )
     monkeypatch.setattr(tenants, "_retry_policy", lambda environment: policy)
 
     def client(*args: Any, **kwargs: Any) -> HaloClient:

@@ -3,12 +3,12 @@
 The contract, which the rest of haloform relies on:
 
 * **429** is retried for every method, POST included: Halo refused the request before
-  doing anything with it; and it is waited out until at least ``rate_limit_patience_s``
-  (330 s, more than Halo's whole 5-minute window) has been spent waiting, however many
-  retries that takes. The wait honours ``Retry-After`` (seconds or an HTTP date,
-  capped) when present; Halo is not known to send one, so otherwise the wait is a
+  doing anything with it. Without ``Retry-After`` (Halo is not known to send one) it
+  is waited out until at least ``rate_limit_patience_s`` (330 s, more than Halo's whole
+  5-minute window) has been spent waiting, however many retries that takes, with a
   capped exponential backoff with jitter (5 s doubling to 60 s by default, the figures
-  of a published Halo module).
+  of a published Halo module). A ``Retry-After`` (seconds or an HTTP date, capped) is
+  honoured, ``max_retries`` times.
 * **5xx** and **broken connections** (read/write errors, protocol errors, read and
   write timeouts) are retried only for idempotent requests (GET, DELETE, and the token
   request, which changes nothing): sending them twice does no harm.
@@ -117,10 +117,12 @@ class RetryPolicy:
         """Whether a transport failure of this kind is worth another attempt."""
         return failure is Failure.NOT_SENT or (failure is Failure.UNKNOWN and idempotent)
 
-    def outlasts(self, status: int, waited_s: float) -> bool:
+    def outlasts(self, status: int, waited_s: float, retry_after: str | None = None) -> bool:
         """Whether a 429 is still worth waiting out after ``waited_s`` spent on 429s,
-        whatever ``max_retries`` says."""
-        return status == RATE_LIMITED and waited_s < self.rate_limit_patience_s
+        whatever ``max_retries`` says. Not when the server says when to come back
+        (``Retry-After``): that is believed, ``max_retries`` times."""
+        hinted = parse_retry_after(retry_after) is not None
+        return status == RATE_LIMITED and not hinted and waited_s < self.rate_limit_patience_s
 
     def delay(self, retry: int, retry_after: str | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""

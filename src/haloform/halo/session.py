@@ -88,11 +88,11 @@ class Session:
             else:
                 if response.is_success or response.status_code in accept:
                     return response
-                status = response.status_code
-                limited = self._retry.outlasts(status, limited_s)
+                status, hint = response.status_code, response.headers.get("Retry-After")
+                limited = self._retry.outlasts(status, limited_s, hint)
                 final = final and not limited
                 self._give_up_on_answer(response, path, idempotent, attempts, final=final)
-                reason, hint = str(status), response.headers.get("Retry-After")
+                reason = str(status)
             delay = self._retry.delay(attempts, hint)
             if limited:
                 limited_s += delay
