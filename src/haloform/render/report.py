@@ -43,7 +43,7 @@ def render_verification(verification: Verification) -> list[str]:
     reads = f"{verification.requests} requests"
     if verification.ok:
         return [f"Verified: Halo kept all {verification.checked} changes ({reads})."]
-    lines = [f"{'NOT KEPT':<8}{not_kept_line(item)}" for item in verification.not_kept]
+    lines = [f"NOT KEPT {not_kept_line(item)}" for item in verification.not_kept]
     resources = len({(item.kind, item.guid) for item in verification.not_kept})
     lines.append(
         f"Verification: Halo did not keep {len(verification.not_kept)} of what was sent, "
