@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from haloform.apply.ids import change_key, managed_refs
+from haloform.apply.ids import change_key, managed_refs, normal_key
 from haloform.common.ids import known_id
 from haloform.diff.fields import diff
 from haloform.fetch.lookups import Directory
@@ -85,7 +85,8 @@ async def verify_writes(
 ) -> Verification:
     """Read back the changes of ``plan`` whose keys (``apply.ids.change_key``) are in
     ``applied`` (key -> the live id they got) and compare each with what was sent."""
-    changes = [change for change in plan.changes if change_key(change) in applied]
+    keys = {normal_key(key) for key in applied}
+    changes = [change for change in plan.changes if change_key(change) in keys]
     specs = _specs(changes)
     kinds = await asyncio.gather(*(read_kind(client, spec) for spec in specs))
     live = LiveState({kind.spec.kind: kind for kind in kinds}, Directory())
