@@ -368,6 +368,9 @@ def haloform_process(
     """``haloform ARGS`` in a child process, where ``--debug`` really configures logging
     (under pytest, the root logger already has handlers, so ``basicConfig`` is a no-op)."""
     keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    # The child imports the same haloform as the test (a worktree's src/), from its cwd.
+    search = [str(Path(entry).resolve()) for entry in sys.path if entry.endswith("src")]
+    keep["PYTHONPATH"] = os.pathsep.join(search)
     code = "from haloform.cli.main import main; main()"
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
