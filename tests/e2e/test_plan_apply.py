@@ -3,6 +3,7 @@ creates, field-level updates, deletes, unmanaged records, cycles and targets."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -329,3 +330,50 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
         assert not (await make_plan(client, request)).has_changes
     _no_duplicates(emu)
     assert sum(emu.count(resource) for resource in RESOURCES) == len(first.changes)
+
+
+def test_deleting_a_workflow_in_use_is_warned_about(examples: Haloform) -> None:
+    examples.apply()
+    flows = {row["name"]: row for row in examples.records("Workflow")}
+    problem = flows["Problem Management"]
+    examples.create_in_tenant(
+        "/TicketRules", name="Admin's own rule", new_workflow_id=problem["id"]
+    )
+    # Incident no longer switches to Problem Management, which the repo now deletes.
+    examples.edit(
+        "workflows/incident.yaml",
+        "    new_flow_id: {workflow: Problem Management}   # switches the ticket's workflow\n",
+        "",
+    )
+    (examples.root / "workflows" / "problem.yaml").write_text(
+        f"kind: Workflow\nguid: {problem['guid']}\nname: Problem Management\ndeleted: true\n",
+        encoding="utf-8",
+    )
+    warnings = examples.plan()["warnings"]
+    assert [w for w in warnings if "is in use" in w] == [
+        "workflows/problem.yaml:1: Workflow 'Problem Management' is in use (in_use is true "
+        "in Halo): Halo may refuse the delete, or the tickets, rules and workflows that use "
+        "it break; move them off it first"
+    ]
+
+
+def test_value_display_is_never_sent_nor_diffed(examples: Haloform) -> None:
+    """Halo derives ``value_display`` when it lists rules: a payload never carries it,
+    and a tenant that shows other text there is no change."""
+    examples.apply()
+    examples.edit("ticket-rules/p1-to-network.yaml", "precedence: 10", "precedence: 11")
+    with examples.tenant() as emu:
+        for row in emu.records("TicketRules"):
+            for criterion in row.get("criteria") or []:
+                criterion["value_display"] = "text Halo derived"
+            emu.tenant.store.put("ticketrules", row["id"], row)
+
+    async def plan(client: HaloClient) -> Plan:
+        return await make_plan(client, plan_request(examples.root))
+
+    made = examples.through_api(plan)
+    assert [(c.name, [f.path for f in c.fields]) for c in made.changes] == [
+        ("P1 to Network team", ["precedence"])
+    ]
+    assert "value_display" not in json.dumps([c.payload for c in made.changes])
+    assert "value_display" in json.dumps(examples.records("TicketRules"))

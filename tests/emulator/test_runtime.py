@@ -50,7 +50,7 @@ async def test_automations_are_an_automation_view(client: httpx.AsyncClient) -> 
 
 async def test_triggering_automations_queues_them(client: httpx.AsyncClient) -> None:
     failed = next(
-        a for a in (await get(client, "/api/Automation"))["automations"] if a["status"] == "Failed"
+        a for a in (await get(client, "/api/Automation"))["automations"] if a["status"] == 1
     )
     response = await client.post("/api/Automation", json=[failed["id"]])
     assert response.json()[0]["status"] == "Queued"

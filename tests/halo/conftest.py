@@ -31,12 +31,14 @@ Answer = (
 
 
 def fast_retry(**overrides: Any) -> RetryPolicy:
-    """Retries with millisecond waits and no jitter, so tests stay fast and exact."""
+    """Retries with millisecond waits and no jitter, so tests stay fast and exact; 429s
+    are not waited out beyond ``max_retries`` unless a test asks for patience."""
     settings: dict[str, Any] = {
         "max_retries": 3,
         "base_delay_s": 0.001,
         "max_delay_s": 0.004,
         "jitter": 0.0,
+        "rate_limit_patience_s": 0.0,
     }
     settings["fault_retries"] = overrides.get("max_retries", settings["max_retries"])
     return RetryPolicy(**{**settings, **overrides})

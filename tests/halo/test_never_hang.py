@@ -103,7 +103,10 @@ async def test_a_retry_after_within_the_window_is_waited_out_and_announced(
     client = make_client(retry=patient(clock), on_wait=heard.append)
     assert await client.list("/Workflow") == [{"id": 1}]
     assert clock.sleeps == [20.0]
-    assert [str(wait) for wait in heard] == ["retrying GET /Workflow in 20 s after 429"]
+    assert [str(wait) for wait in heard] == [
+        "retrying GET /Workflow in 20 s after 429, the tenant's shared rate budget is spent: "
+        "waiting for its 5-minute window to free up (20 of up to 330 s)"
+    ]
 
 
 async def test_short_waits_are_not_announced(tenant: FakeTenant, make_client: MakeClient) -> None:

@@ -13,7 +13,7 @@ import pytest
 from haloform.errors import OutcomeUnknownError, RateLimitedError, ServerError, TransportError
 from haloform.halo import HaloClient, RetryPolicy
 from haloform.halo.retry import Failure, classify, parse_retry_after
-from tests.halo.conftest import FakeTenant, MakeClient, fast_retry
+from tests.halo.conftest import FakeClock, FakeTenant, MakeClient, fast_retry
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 REQUEST = httpx.Request("GET", "https://acme.halopsa.com/api/Workflow")
@@ -263,3 +263,33 @@ async def test_an_unknown_host_is_not_retried(tenant: FakeTenant, client: HaloCl
     with pytest.raises(TransportError, match=r"could not resolve host acme\.halopsa\.com"):
         await client.list("/Workflow")
     assert len(tenant.requests) == 1
+
+
+async def test_a_429_storm_of_a_whole_window_is_waited_out(
+    tenant: FakeTenant, make_client: MakeClient
+) -> None:
+    """Another integration spent the tenant's budget: 429s for 300 s (on a fake clock),
+    then Halo answers. The default policy outlasts it, however many retries it takes."""
+    clock = FakeClock()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if clock.now < 300:
+            return httpx.Response(429, json={"Message": "Rate Limit Reached"})
+        return httpx.Response(200, json=[{"id": 1}])
+
+    tenant.on("GET", "/api/Workflow", answer)
+    client = make_client(retry=RetryPolicy(sleep=clock.sleep))
+    assert await client.list("/Workflow") == [{"id": 1}]
+    assert clock.now >= 300
+    assert len(tenant.sent("GET", "/api/Workflow")) > RetryPolicy().max_retries + 1
+
+
+async def test_429s_beyond_the_patience_become_a_rate_limited_error(
+    tenant: FakeTenant, make_client: MakeClient
+) -> None:
+    clock = FakeClock()
+    tenant.on("GET", "/api/Workflow", httpx.Response(429, text="Rate Limit Reached"))
+    client = make_client(retry=RetryPolicy(sleep=clock.sleep, jitter=0.0))
+    with pytest.raises(RateLimitedError):
+        await client.list("/Workflow")
+    assert 330 <= clock.now < 330 + 60

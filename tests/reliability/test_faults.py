@@ -99,7 +99,9 @@ async def test_an_apply_the_rate_limit_stops_reports_exactly_and_the_next_run_co
         async with fast_client(emu) as client:
             plan = await make_plan(client, repo.request())
         emu.config.faults = Faults(rate_limit=4, rate_window_s=300)
-        impatient = RetryPolicy(max_retries=2, base_delay_s=0.001, max_delay_s=0.001)
+        impatient = RetryPolicy(
+            max_retries=2, base_delay_s=0.001, max_delay_s=0.001, rate_limit_patience_s=0
+        )
         async with fast_client(emu, retry=impatient) as client:
             stopped = await apply_reporting(client, plan, ApplyOptions(batch_size=10))
         assert_exact(plan, stopped)
@@ -128,7 +130,9 @@ async def test_a_stop_before_the_second_pass_does_not_report_the_cycle_applied(
         async with fast_client(emu) as client:
             plan = await make_plan(client, repo.request())
         emu.config.faults = Faults(rate_limit=2, rate_window_s=300)  # the two creates
-        impatient = RetryPolicy(max_retries=1, base_delay_s=0.001, max_delay_s=0.001)
+        impatient = RetryPolicy(
+            max_retries=1, base_delay_s=0.001, max_delay_s=0.001, rate_limit_patience_s=0
+        )
         async with fast_client(emu, retry=impatient) as client:
             stopped = await apply_reporting(client, plan)
         assert stopped.stopped is not None

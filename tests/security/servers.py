@@ -104,7 +104,9 @@ def fast_network(
     """The CLI's client with millisecond retry waits and ``timeout_s``, whichever route
     picked the tenant (``HALO_URL`` has no haloform.yaml to hold ``timeout_s`` and
     ``retries``); the defaults (30 s, 5 s doubling to 60 s) would take minutes."""
-    policy = RetryPolicy(max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002)
+    policy = RetryPolicy(
+        max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002, rate_limit_patience_s=0
+    )
     monkeypatch.setattr(tenants, "_retry_policy", lambda environment: policy)
 
     def client(*args: Any, **kwargs: Any) -> HaloClient:
@@ -365,9 +367,10 @@ def haloform_process(
 ) -> Run:
     """``haloform ARGS`` in a child process, where ``--debug`` really configures logging
     (under pytest, the root logger already has handlers, so ``basicConfig`` is a no-op)."""
-    # PYTHONPATH too, so the child runs the same haloform as the tests (a worktree's src)
-    names = ("PATH", "HOME", "LANG", "PYTHONPATH")
-    keep = {name: os.environ[name] for name in names if name in os.environ}
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    # The child imports the same haloform as the test (a worktree's src/), from its cwd.
+    search = [str(Path(entry).resolve()) for entry in sys.path if entry.endswith("src")]
+    keep["PYTHONPATH"] = os.pathsep.join(search)
     code = "from haloform.cli.main import main; main()"
     done = subprocess.run(
         [sys.executable, "-c", code, *args],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from haloform.apply.events import EventHook
 from haloform.apply.guards import ApplyOptions, Levels, check_levels, refusal
@@ -23,6 +23,7 @@ from haloform.apply.journal import INTERRUPTED, Journal, JournalSink, JournalWri
 from haloform.apply.live import STOPPING
 from haloform.apply.report import ApplyReport, Status
 from haloform.apply.run import Run
+from haloform.apply.verify import Verification, verify_writes
 from haloform.errors import ApplyError, HaloError
 from haloform.halo import HaloClient
 from haloform.halo.failures import Redactor
@@ -102,7 +103,25 @@ class Applier:
             why = f"the apply stopped: internal error ({type(error).__name__})"
             self._stop(journal, before, why)
             raise
-        return journal.finish(requests=self._client.stats.total - before)
+        report = journal.finish(requests=self._client.stats.total - before)
+        return await self._verified(plan, report, journal.redact)
+
+    async def _verified(
+        self, plan: Plan, report: ApplyReport, redact: Callable[[str], str]
+    ) -> ApplyReport:
+        """The report with the read-back of what was written, as the options ask."""
+        if self._options.verify is None:
+            return report
+        verification = Verification(skipped=True)
+        if self._options.verify:
+            before = self._client.stats.total
+            try:
+                verification = await verify_writes(self._client, plan, report.applied_ids())
+            except HaloError as error:
+                verification = Verification(error=redact(str(error)))
+            requests = self._client.stats.total - before
+            verification = verification.model_copy(update={"requests": requests})
+        return report.model_copy(update={"verification": verification})
 
     def _stop(self, journal: Journal, before: int, stopped: str) -> ApplyReport:
         return journal.finish(

@@ -28,6 +28,9 @@ class ApplyOptions:
     allow_delete: bool = False
     max_deletes: int | None = None
     """Refuse a plan that deletes more than this many resources (None: no limit)."""
+    verify: bool | None = None
+    """Read back what was written (``haloform.apply.verify``): True does, False skips
+    it and the report says so (``--no-verify``), None neither (a caller's own check)."""
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

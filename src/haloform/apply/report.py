@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from haloform.apply.verify import Verification
 from haloform.plan.model import Action, Change, resource_key
 
 
@@ -91,6 +92,9 @@ class ApplyReport(_Frozen):
     """Requests sent to the tenant by this apply, retries and token requests included."""
     stopped: str | None = None
     """Why the apply was refused or stopped before the end; None when it ran through."""
+    verification: Verification | None = None
+    """The read-back after the writes (``haloform.apply.verify``); None when none was
+    asked for (``ApplyOptions.verify``) or the run did not get that far."""
 
     def count(self, status: Status, action: Action | None = None) -> int:
         return sum(
@@ -101,8 +105,15 @@ class ApplyReport(_Frozen):
 
     @property
     def ok(self) -> bool:
-        """Every change applied, and the run was neither refused nor stopped."""
-        return self.stopped is None and all(r.status is Status.APPLIED for r in self.results)
+        """Every change applied, the run was neither refused nor stopped, and Halo kept
+        what it was sent (when verified): the tenant converged on the plan."""
+        applied = all(r.status is Status.APPLIED for r in self.results)
+        verified = self.verification is None or self.verification.ok
+        return self.stopped is None and applied and verified
+
+    def applied_ids(self) -> dict[str, int | None]:
+        """Key -> live id of every change applied: what a read-back checks."""
+        return {r.key: r.live_id for r in self.results if r.status is Status.APPLIED}
 
     def summary(self) -> str:
         """``Apply: 3 created, 1 updated, 0 deleted; 1 failed, 2 not attempted.``"""

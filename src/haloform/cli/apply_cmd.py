@@ -29,11 +29,13 @@ from haloform.apply import (
 )
 from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, env_option, state, use_color
+from haloform.cli.health_cmd import watch_after_apply
 from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for, tenant_key
 from haloform.cli.progress import ApplyProgress
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.health import parse_duration, utc_now
 from haloform.load.documents import PROJECT_FILES
 from haloform.load.secrets import secret_variable
 from haloform.load.settings import load_project
@@ -168,6 +170,17 @@ def _stop_on_sigterm() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="With a saved plan: the repo it was made from (default: the one it records).",
 )
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Do not read back what was written to check that Halo kept it.",
+)
+@click.option(
+    "--watch",
+    metavar="DURATION",
+    help="After the writes, watch the automation runs of the workflows this apply "
+    "changed for DURATION (e.g. 10m) and fail if they fail.",
+)
 @common_options
 def apply(
     source: Path,
@@ -179,6 +192,8 @@ def apply(
     targets: tuple[str, ...],
     resume: bool,
     repo: Path | None,
+    no_verify: bool,
+    watch: str | None,
 ) -> None:
     """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
     saved = source.is_file() and source.suffix not in (".yaml", ".yml")
@@ -192,10 +207,16 @@ def apply(
     if not planned.plan.has_changes:
         _journal_nothing(planned)
         return
+    watching = parse_duration(watch) if watch is not None else None
     _confirm(planned.target, auto_approve)
-    report = _run(planned, saved, ApplyOptions(batch_size, allow_delete, max_deletes))
+    options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
+    started = utc_now()
+    report = _run(planned, saved, options)
     click.echo(render_report(report), nl=False)
-    if not report.ok:
+    healthy = watching is None or watch_after_apply(
+        planned.target, planned.plan, report, started, watching
+    )
+    if not (report.ok and healthy):
         click.get_current_context().exit(1)
 
 

@@ -15,6 +15,7 @@ from haloform.cli.context import color_allowed, common_options, state
 from haloform.cli.diff_cmd import diff
 from haloform.cli.emulator_cmd import emulator
 from haloform.cli.export_cmd import export
+from haloform.cli.health_cmd import health
 from haloform.cli.import_cmd import import_command
 from haloform.cli.lookups_cmd import lookups
 from haloform.cli.plan_cmds import plan, show
@@ -77,6 +78,7 @@ for command in (
     diff,
     export,
     import_command,
+    health,
     add_guids_command,
     schemas_command,
     lookups,

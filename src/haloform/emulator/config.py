@@ -87,5 +87,10 @@ class EmulatorConfig(BaseModel):
     """DELETE of a workflow that a ticket rule (``new_workflow_id``) or another
     workflow's step (``new_flow_id``) still refers to (``in_use``): refused with a 400
     naming the users, or done, leaving their references dangling."""
+    not_kept: dict[str, list[str]] = Field(default_factory=dict)
+    """Top-level fields Halo answers 200 for and silently does not keep, by resource
+    (``{"TicketRules": ["stopmatching"]}``, ``{"Workflow": ["steps"]}``): the posted
+    value is ignored and the stored one (or none) stays, as FACTS.md says Halo can do
+    with what it does not accept."""
 
     faults: Faults = Field(default_factory=Faults)

@@ -50,6 +50,17 @@ class Emulator:
         ``"TicketRules"``, ``"workflowstep"``, ``"Agent"``...): no companions added."""
         return Directory(self.tenant.store).rows(kind_of(resource))
 
+    def add_record(self, resource: str, **fields: object) -> Doc:
+        """Store a runtime record (``"Automation"``, ``"Event"``) as Halo would have
+        logged it, with the next id, and return it: how a test makes a workflow's
+        automation fail or an event arrive. The fields are the test's to choose."""
+        kind = kind_of(resource)
+        store = self.tenant.store
+        with store.transaction():
+            doc: Doc = {"id": store.next_id(kind), **fields}
+            store.put(kind, doc["id"], doc)
+        return doc
+
     def count(self, resource: str) -> int:
         return len(self.records(resource))
 

@@ -3,10 +3,12 @@
 The contract, which the rest of haloform relies on:
 
 * **429** is retried for every method, POST included: Halo refused the request before
-  doing anything with it. The wait honours ``Retry-After`` (seconds or an HTTP date,
-  capped) when present; Halo is not known to send one, so otherwise the wait is a
+  doing anything with it. Without ``Retry-After`` (Halo is not known to send one) it
+  is waited out until at least ``rate_limit_patience_s`` (330 s, more than Halo's whole
+  5-minute window) has been spent waiting, however many retries that takes, with a
   capped exponential backoff with jitter (5 s doubling to 60 s by default, the figures
-  of a published Halo module).
+  of a published Halo module). A ``Retry-After`` (seconds or an HTTP date, capped) is
+  honoured, ``max_retries`` times.
 * **5xx** and **broken connections** (read/write errors, protocol errors, read and
   write timeouts) are retried only for idempotent requests (GET, DELETE, and the token
   request, which changes nothing): sending them twice does no harm.
@@ -110,6 +112,11 @@ class RetryPolicy:
     fault_retries: int = 3
     """Retries after a fault (5xx, refused or broken connection): seconds, not minutes."""
     fault_max_delay_s: float = 2.0
+    rate_limit_patience_s: float = 330.0
+    """However many retries that takes, 429s are waited out until this many seconds
+    have been spent waiting: the budget is the tenant's, shared with every other
+    integration, so a 429 storm can last a whole 5-minute window however carefully
+    this process paces itself (a published module gave up inside it)."""
     retry_statuses: frozenset[int] = frozenset({RATE_LIMITED, 500, 502, 503, 504})
     sleep: Sleep = field(default=asyncio.sleep, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
@@ -132,6 +139,13 @@ class RetryPolicy:
         """The ``Retry-After`` seconds when they exceed the cap (not to be waited out)."""
         hinted = parse_retry_after(retry_after)
         return hinted if hinted is not None and hinted > self.max_retry_after_s else None
+
+    def outlasts(self, status: int, waited_s: float, retry_after: str | None = None) -> bool:
+        """Whether a 429 is still worth waiting out after ``waited_s`` spent on 429s,
+        whatever ``max_retries`` says. Not when the server says when to come back
+        (``Retry-After``): that is believed, ``max_retries`` times."""
+        hinted = parse_retry_after(retry_after) is not None
+        return status == RATE_LIMITED and not hinted and waited_s < self.rate_limit_patience_s
 
     def delay(
         self, retry: int, retry_after: str | None = None, *, rate_limited: bool = True

@@ -92,7 +92,7 @@ class Session:
         """
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         outgoing = self._http.build_request(method, url, **request)
-        attempts = 0
+        attempts, limited_s = 0, 0.0
         while True:
             attempts += 1
             limited, hint = False, None
@@ -107,11 +107,22 @@ class Session:
             else:
                 if response.is_success or response.status_code in accept:
                     return response
-                limited = response.status_code == RATE_LIMITED
+                status, hint = response.status_code, response.headers.get("Retry-After")
+                limited = status == RATE_LIMITED
                 final = attempts > self._retry.retries_allowed(rate_limited=limited)
-                self._give_up_on_answer(response, path, idempotent, attempts, final=final)
-                reason, hint = str(response.status_code), response.headers.get("Retry-After")
+                patient = self._retry.outlasts(status, limited_s, hint)
+                self._give_up_on_answer(
+                    response, path, idempotent, attempts, final=final and not patient
+                )
+                reason = str(status)
             delay = self._retry.delay(attempts, hint, rate_limited=limited)
+            if limited:
+                limited_s += delay
+                reason = (
+                    "429, the tenant's shared rate budget is spent: waiting for its 5-minute "
+                    f"window to free up ({limited_s:.0f} of up to "
+                    f"{self._retry.rate_limit_patience_s:.0f} s)"
+                )
             text = f"retrying {method} {route_of(path)} in {delay:.0f} s after {reason}"
             log.info("%s", text)
             announce(self._on_wait, delay, text)

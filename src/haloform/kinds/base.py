@@ -322,6 +322,9 @@ class KindSpec:
     """Whether a live row of the list is this kind's to manage (or prune) at all."""
     check: Check = _no_check
     """Offline integrity checks beyond field types, run by ``haloform validate``."""
+    in_use_field: str | None = None
+    """A field of the detail GET saying tickets use the record: a plan deleting one
+    warns (Halo may refuse the delete, or it breaks those tickets)."""
 
     def __post_init__(self) -> None:
         for name in ("list_params", "detail_params", "defaults"):

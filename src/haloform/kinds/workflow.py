@@ -308,4 +308,5 @@ WORKFLOW = KindSpec(
     ),
     defaults={"active": True, "notinuse": False},
     check=check_workflow,
+    in_use_field="in_use",
 )

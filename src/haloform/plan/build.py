@@ -31,6 +31,7 @@ from haloform.load.settings import PruneScope
 from haloform.plan.context import with_neighbours
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
+from haloform.plan.in_use import in_use_warnings
 from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
 from haloform.plan.payload import detach_payload, update_payload
 from haloform.plan.wants import set_in_files, used_lookups
@@ -93,6 +94,7 @@ async def make_plan(
     _plan_deletions(ctx)
     await _read_what_deletes_need(client, ctx)
     ctx.changes = [_fingerprinted(ctx, _live_ordered(ctx, change)) for change in ctx.changes]
+    ctx.warnings.extend(await in_use_warnings(client, live, ctx.changes))
     detach = functools.partial(_detach, ctx)
     untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references, detach)
     ctx.warnings.extend(_cycle_warning(cycle) for cycle in untangled.cycles if cycle.two_pass)

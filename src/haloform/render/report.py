@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from haloform.apply.journal_file import Entry, JournalState, Progress, Stopped
 from haloform.apply.report import ApplyReport, Status
+from haloform.apply.verify import NotKept, Verification
 from haloform.common.text import visible
+from haloform.render.values import brief
 
 _MARK = {
     Status.APPLIED: "ok",
@@ -32,7 +34,47 @@ def render_report(report: ApplyReport) -> str:
         lines.append(f"Stopped: {report.stopped}")
     lines.append(report.summary())
     lines.append(f"({report.requests} requests to {report.tenant})")
+    if report.verification is not None:
+        lines.extend(render_verification(report.verification))
     return visible("\n".join(lines), keep="\n") + "\n"
+
+
+def render_verification(verification: Verification) -> list[str]:
+    """One line when Halo kept everything (or the check was skipped); otherwise a
+    line per thing it did not keep, then the verdict."""
+    if verification.skipped:
+        return ["Not verified (--no-verify): what Halo kept was not read back."]
+    if verification.error is not None:
+        return [f"Not verified: reading back what was written failed: {verification.error}"]
+    reads = f"{verification.requests} requests"
+    if verification.ok:
+        return [f"Verified: Halo kept all {verification.checked} changes ({reads})."]
+    lines = [f"NOT KEPT {not_kept_line(item)}" for item in verification.not_kept]
+    resources = len({(item.kind, item.guid) for item in verification.not_kept})
+    lines.append(
+        f"Verification: Halo did not keep {len(verification.not_kept)} of what was sent, "
+        f"on {resources} of {verification.checked} resources ({reads}): "
+        "the apply did not converge."
+    )
+    return lines
+
+
+def not_kept_line(item: NotKept) -> str:
+    """``Halo did not keep stopmatching on TicketRule 'P1' (sent true, holds false)``."""
+    what = f"{item.kind} {item.name!r}"
+    if item.whole == "missing":
+        return f"Halo does not hold {what}: its guid is not in the list after the write"
+    if item.whole is not None:
+        return f"Halo still holds {what}, which the apply deleted"
+    if item.survived:
+        return (
+            f"Halo kept {item.path} ({brief(item.kept)}) on {what}, which the apply removed: "
+            f"remove it by hand in Halo (open {what} and delete it), then plan again"
+        )
+    return (
+        f"Halo did not keep {item.path} on {what} "
+        f"(sent {brief(item.sent)}, Halo holds {brief(item.kept)})"
+    )
 
 
 def render_journal(state: JournalState, *, title: bool = True) -> str:

@@ -106,7 +106,7 @@ class RecordKind:
         old = self._target(element, path, errors)
         rid = old["id"] if old else store.next_id(self.kind)
         doc: Doc = {"id": rid, "guid": self._guid(element, old)}
-        merged = {**self.defaults, **(old or {}), **element}
+        merged = {**self.defaults, **(old or {}), **self._kept(element)}
         doc.update(
             (k, v) for k, v in merged.items() if k not in doc and k not in self.server_fields
         )
@@ -165,6 +165,16 @@ class RecordKind:
         elif by_guid is not None and by_guid["id"] != rid:
             errors[f"{path}.guid"] = f"guid {guid} belongs to {self.label.lower()} {by_guid['id']}"
         return old
+
+    def _kept(self, element: Doc) -> Doc:
+        """The posted fields Halo keeps: all but the ``not_kept`` knob's, for this kind."""
+        dropped = {
+            field
+            for resource, fields in self.tenant.config.not_kept.items()
+            if resource.lower() == self.kind
+            for field in fields
+        }
+        return {name: value for name, value in element.items() if name not in dropped}
 
     def _guid(self, element: Doc, old: Doc | None) -> str:
         kept = old.get("guid") if old else None

@@ -131,7 +131,7 @@ async def _run_runbook(call: Call) -> Response:
             "status": "Queued",
             "retries": 0,
             "error": "",
-            "datetime": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "timestamp": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds"),
             "form": variables,
         }
         store.put(AUTOMATIONS.kind, doc["id"], doc)
