@@ -84,5 +84,9 @@ class EmulatorConfig(BaseModel):
     """DELETE of a workflow that a ticket rule (``new_workflow_id``) or another
     workflow's step (``new_flow_id``) still refers to (``in_use``): refused with a 400
     naming the users, or done, leaving their references dangling."""
+    zero_filled: bool = False
+    """True: answer rows as a real tenant does (FACTS.md, "Real rows are zero-filled"):
+    every setter of a rule, criterion, step and action is there whether used or not,
+    with 0, "", false or [] for "not set"; False: unset fields are left out."""
 
     faults: Faults = Field(default_factory=Faults)

@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, to_jsonable_python
 from pydantic_core.core_schema import ErrorType
 
+from haloform.common.paths import join_path
 from haloform.errors import ConfigError
 from haloform.kinds.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
 from haloform.kinds.refs import reference_fields as _reference_fields
@@ -113,6 +114,10 @@ class HaloModel(BaseModel):
     """The OpenAPI schema this model mirrors (``FlowHeader``, ``Autoassign``...)."""
     server_owned: ClassVar[frozenset[str]] = frozenset()
     """Names of that schema Halo fills in itself: never in a file, ignored by diffs."""
+    zero_unset: ClassVar[frozenset[str]] = frozenset()
+    """Numbers and flags whose ``0`` / ``false`` is Halo's "not set": real rows carry
+    them zero-filled whether used or not, so they mean what an absent field means
+    (references are unset at 0 without being listed; see ``KindSpec.is_unset``)."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -319,6 +324,27 @@ class KindSpec:
     @cached_property
     def references(self) -> tuple[RefField, ...]:
         return _reference_fields(self.model)
+
+    @cached_property
+    def zero_unset(self) -> frozenset[str]:
+        """Path patterns whose ``0`` / ``false`` means "not set": every id reference
+        (0 is never a tenant record) and each model's declared ``zero_unset``."""
+        declared = {
+            join_path(pattern, name)
+            for pattern, model in _objects(self.model)
+            for name in model.zero_unset
+        }
+        ids = {ref.path for ref in self.references if not ref.stores_name}
+        return frozenset(declared | ids)
+
+    def is_unset(self, pattern: str, value: object) -> bool:
+        """Whether ``value`` at ``pattern`` is Halo's "not set", which a file leaves
+        out and a diff treats as absent: None, ``""``, ``[]``, ``{}`` anywhere, and
+        ``0`` / ``false`` at the fields of ``zero_unset``. The one rule export, plan
+        and diff share."""
+        if value is None or (isinstance(value, str | list | Mapping) and not value):
+            return True
+        return pattern in self.zero_unset and isinstance(value, int | float) and value == 0
 
     @cached_property
     def keyed_lists(self) -> Mapping[str, tuple[str, ...]]:

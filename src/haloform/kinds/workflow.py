@@ -42,6 +42,11 @@ class Action(HaloModel):
         | {"automation_action_guid", "automation_action_name", "automation_runbook_name"}
         | {"todo_group_name"}
     )
+    zero_unset = frozenset(
+        {"time_limit_mins", "use_work_hours", "automation_type", "automation_execution_type"}
+        | {"approval_result", "restricted", "todo_group_id", "number_of_days", "date_field_id"}
+        | {"chat_selection_order", "old_diagram_startpos", "old_diagram_endpos"}
+    )
 
     action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
     start_step: int | None = None
@@ -80,6 +85,12 @@ class Step(HaloModel):
     halo_schema = "FlowDetail"
     server_owned = frozenset(
         {"fdid", "flow_id", "chatprofile_id", "pipeline_stage_name", "auto_action_type_guid"}
+    )
+    zero_unset = frozenset(
+        {"isstart", "isend", "islaststep", "allowstartoverride", "allow_all_statuses"}
+        | {"show_note_on_diagram", "duration", "newticket_type", "newticket_service_id"}
+        | {"newticket_sendlink", "auto_action", "auto_action_type", "input_field_id"}
+        | {"pipeline_stage_id", "iteration_type", "iteration_batch_size"}
     )
 
     step_id: int = Field(ge=1)
@@ -177,6 +188,7 @@ class Workflow(Resource):
 
     halo_schema = "FlowHeader"
     server_owned = frozenset({"id", "intent", "_warning", "in_use", "workflow_history", "is_clone"})
+    zero_unset = frozenset({"notinuse"})
 
     kind: Literal["Workflow"] = "Workflow"
     note: str | None = None
