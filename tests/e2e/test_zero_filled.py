@@ -97,3 +97,14 @@ def test_an_export_promotes_to_a_second_zero_filled_tenant_and_converges(hf: Hal
     # and the other tenant exports to the very same files
     hf("export", "--env", "other", "--out", "exported-other")
     assert exported_texts(hf.root / "exported-other") == exported_texts(hf.root / "exported")
+
+
+def test_a_detail_only_field_export_writes_is_read_back_by_plan(hf: Haloform) -> None:
+    """``access_control_level`` only comes with a rule's detail: a plan of a file that
+    sets it reads that detail, so the export plans as no changes."""
+    hf.create_in_tenant("/TicketRules", name="Restricted", access_control_level=2)
+    hf("export", "--env", "local", "--out", "exported", "--kinds", "TicketRule")
+    text = (hf.root / "exported/ticket-rules/restricted.yaml").read_text(encoding="utf-8")
+    assert "access_control_level: 2\n" in text
+    plan = hf("plan", "exported", "--env", "local", "--detailed-exitcode", "-v")
+    assert "No changes" in plan.stdout
