@@ -152,7 +152,7 @@ def test_empty_means_absent_and_an_emptied_field_is_cleared() -> None:
     want = {"guid": documents.RULE_GUID, "name": "R", "popupmsg": "", "criteria": []}
     assert diff(TICKET_RULE, want, {"guid": documents.RULE_GUID, "name": "R"}) == ()
     changed = diff(TICKET_RULE, want, {**want, "popupmsg": "Hello"})
-    assert changed == (FieldChange(path="popupmsg", before="Hello", after=""),)
+    assert changed == (FieldChange(path="popupmsg", before="Hello", after=None),)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_an_unset_value_is_absent_either_way(field: str, unset: object) -> None:
     assert diff(TICKET_RULE, base, {**base, field: unset}, symmetric=True) == ()
     set_ = {**base, field: 7 if unset == 0 and unset is not False else True}
     cleared = diff(TICKET_RULE, {**base, field: unset}, set_)
-    assert cleared == (FieldChange(path=field, before=set_[field], after=unset),)
+    assert cleared == (FieldChange(path=field, before=set_[field], after=None),)
 
 
 def test_other_lists_compare_by_position_and_unmodelled_items_as_one_value() -> None:

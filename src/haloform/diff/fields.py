@@ -11,7 +11,9 @@ plan right after an apply empty:
   live record that omits it holds the default too).
 - **Absent equals unset** (``KindSpec.is_unset``: None, ``""``, ``[]``, ``{}``, and
   the ``0`` / ``false`` of id references and declared ``zero_unset`` fields): Halo
-  leaves empty fields out, or answers them zero-filled.
+  leaves empty fields out, or answers them zero-filled. A desired unset value (a file's
+  ``null``, sent as the field's "not set") against a set live one clears it: the
+  change's ``after`` is None.
 - **Numbers compare by value** (``240 == 240.0``), booleans only with booleans, strings
   exactly.
 - **Keyed lists** (``KindSpec.keyed_lists``: steps by ``step_id``, actions by outcome and
@@ -142,7 +144,9 @@ class _Walk:
         elif isinstance(want, Mapping) and isinstance(have, Mapping) and pattern in self.objects:
             yield from self.object(want, have, pattern, path)
         elif not self.same(want, have, pattern):
-            yield FieldChange(path=path, before=have, after=want)
+            # a file that writes Halo's "not set" clears the field: after None
+            after = None if self.unset(pattern, want) else want
+            yield FieldChange(path=path, before=have, after=after)
 
     def same(self, want: Any, have: Any, pattern: str) -> bool:
         """Whether ``have`` holds what ``want`` says (a value diffed as one)."""

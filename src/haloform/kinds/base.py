@@ -10,6 +10,7 @@ secrets) the spec derives from them instead of repeating it.
 
 from __future__ import annotations
 
+import copy
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -33,12 +34,11 @@ from haloform.common.paths import join_path
 from haloform.errors import ConfigError
 from haloform.kinds.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
 from haloform.kinds.refs import reference_fields as _reference_fields
+from haloform.kinds.unset import FILE_ONLY as FILE_ONLY
+from haloform.kinds.unset import cleared_values, null_errors
 
 Resolver = Callable[[Ref], int | str]
 """Turns a reference into what the tenant stores (its id): the planner's, per tenant."""
-
-FILE_ONLY = frozenset({"kind"})
-"""Fields a file has that Halo's API does not: never sent."""
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,7 @@ class HaloModel(BaseModel):
     server_owned: ClassVar[frozenset[str]] = frozenset()
     """Names of that schema Halo fills in itself: never in a file, ignored by diffs."""
     zero_unset: ClassVar[frozenset[str]] = frozenset()
-    """Numbers and flags whose ``0`` / ``false`` is Halo's "not set": real rows carry
-    them zero-filled whether used or not, so they mean what an absent field means
-    (references are unset at 0 without being listed; see ``KindSpec.is_unset``)."""
+    """Numbers and flags whose ``0`` / ``false`` is Halo's "not set" (``kinds.unset``)."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -147,13 +145,26 @@ class HaloModel(BaseModel):
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
+    @model_validator(mode="after")
+    def _nulls_clear(self) -> Self:
+        """A ``null`` clears a field; where Halo has no "not set", it is a mistake."""
+        errors = null_errors(type(self), self.model_fields_set, lambda name: getattr(self, name))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
     def to_payload(self, resolve: Resolver) -> dict[str, Any]:
         """What Halo is sent: its field names, references resolved, unset fields left
-        out (so a field the file does not mention is never overwritten)."""
+        out (so a field the file does not mention is never overwritten), and a field
+        the file writes as ``null`` sent as Halo's "not set" (``cleared_values``)."""
         payload: dict[str, Any] = {}
+        cleared = cleared_values(type(self))
         for name in type(self).model_fields:
             value = getattr(self, name)
-            if name in FILE_ONLY or name not in self.model_fields_set or value is None:
+            if name in FILE_ONLY or name not in self.model_fields_set:
+                continue
+            if value is None:
+                payload[name] = copy.deepcopy(cleared[name])
                 continue
             payload[name] = _payload_value(value, resolve)
         self._complete_payload(payload)
@@ -327,8 +338,7 @@ class KindSpec:
 
     @cached_property
     def zero_unset(self) -> frozenset[str]:
-        """Path patterns whose ``0`` / ``false`` means "not set": every id reference
-        (0 is never a tenant record) and each model's declared ``zero_unset``."""
+        """Patterns whose ``0`` / ``false`` is "not set": id references and ``zero_unset``."""
         declared = {
             join_path(pattern, name)
             for pattern, model in _objects(self.model)
@@ -338,10 +348,9 @@ class KindSpec:
         return frozenset(declared | ids)
 
     def is_unset(self, pattern: str, value: object) -> bool:
-        """Whether ``value`` at ``pattern`` is Halo's "not set", which a file leaves
-        out and a diff treats as absent: None, ``""``, ``[]``, ``{}`` anywhere, and
-        ``0`` / ``false`` at the fields of ``zero_unset``. The one rule export, plan
-        and diff share."""
+        """Whether ``value`` at ``pattern`` is Halo's "not set" (None, ``""``, ``[]``,
+        ``{}``; ``0`` / ``false`` at ``zero_unset``): the one rule export, plan and
+        diff share to leave it out and treat it as absent."""
         if value is None or (isinstance(value, str | list | Mapping) and not value):
             return True
         return pattern in self.zero_unset and isinstance(value, int | float) and value == 0
