@@ -51,8 +51,14 @@ def unset_values(node: Any, path: str = "") -> list[str]:
 @pytest.fixture
 def hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Haloform:
     """The examples applied to a zero-filled ``local`` tenant (``other`` is one too)."""
-    zero_filled = functools.partial(EmulatorConfig, zero_filled=True)
-    monkeypatch.setattr(tenants, "EmulatorConfig", zero_filled)
+    return _applied_examples(tmp_path, monkeypatch, zero_filled=True)
+
+
+def _applied_examples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, zero_filled: bool
+) -> Haloform:
+    config = functools.partial(EmulatorConfig, zero_filled=zero_filled)
+    monkeypatch.setattr(tenants, "EmulatorConfig", config)
     root = tmp_path / "repo"
     root.mkdir()
     (root / "haloform.yaml").write_text(PROJECT, encoding="utf-8")
@@ -108,3 +114,28 @@ def test_a_detail_only_field_export_writes_is_read_back_by_plan(hf: Haloform) ->
     assert "access_control_level: 2\n" in text
     plan = hf("plan", "exported", "--env", "local", "--detailed-exitcode", "-v")
     assert "No changes" in plan.stdout
+
+
+@pytest.mark.parametrize("zero_filled", [False, True], ids=["tidy rows", "zero-filled rows"])
+def test_null_clears_a_field_and_the_plan_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zero_filled: bool
+) -> None:
+    hf = _applied_examples(tmp_path, monkeypatch, zero_filled=zero_filled)
+    rule = "config/ticket-rules/p1-to-network.yaml"
+    hf.edit(rule, "new_agent_id: {agent: Carol Network}", "new_agent_id: null")
+    hf.edit(rule, "new_team: ${network_team}", "new_team: null")
+    plan = hf("plan", "config", "--env", "local", "--detailed-exitcode", code=2).stdout
+    assert '- new_agent_id: {agent: "Carol Network"} -> (cleared)' in plan
+    assert '- new_team: "Network" -> (cleared)' in plan
+    hf("apply", "config", "--env", "local", "--auto-approve")
+    assert "No changes" in hf("plan", "config", "--env", "local", "--detailed-exitcode").stdout
+    [stored] = [r for r in hf.records("TicketRules") if r["name"] == "P1 to Network team"]
+    assert stored["new_agent_id"] == 0 and stored["new_team"] == ""
+
+
+def test_null_where_halo_has_no_unset_value_is_refused(hf: Haloform) -> None:
+    rule = "config/ticket-rules/p1-to-network.yaml"
+    hf.edit(rule, "precedence: 10", "precedence: null")
+    result = hf("validate", "config", code=1)
+    assert f"{rule}:5" in result.stdout + result.stderr
+    assert "null clears a field" in result.stdout + result.stderr
