@@ -13,7 +13,7 @@ plan right after an apply empty:
   the ``0`` / ``false`` of id references and declared ``zero_unset`` fields): Halo
   leaves empty fields out, or answers them zero-filled. A desired unset value (a file's
   ``null``, sent as the field's "not set") against a set live one clears it: the
-  change's ``after`` is None.
+  change's ``after`` is None (a flag turned off keeps ``false``).
 - **Numbers compare by value** (``240 == 240.0``), booleans only with booleans, strings
   exactly.
 - **Keyed lists** (``KindSpec.keyed_lists``: steps by ``step_id``, actions by outcome and
@@ -144,8 +144,10 @@ class _Walk:
         elif isinstance(want, Mapping) and isinstance(have, Mapping) and pattern in self.objects:
             yield from self.object(want, have, pattern, path)
         elif not self.same(want, have, pattern):
-            # a file that writes Halo's "not set" clears the field: after None
-            after = None if self.unset(pattern, want) else want
+            # a file that writes Halo's "not set" clears the field: after None (a flag
+            # turned off stays false: to a reader that is a value, not a clearing)
+            cleared = self.unset(pattern, want) and not isinstance(want, bool)
+            after = None if cleared else want
             yield FieldChange(path=path, before=have, after=after)
 
     def same(self, want: Any, have: Any, pattern: str) -> bool:
