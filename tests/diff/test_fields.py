@@ -152,7 +152,7 @@ def test_empty_means_absent_and_an_emptied_field_is_cleared() -> None:
     want = {"guid": documents.RULE_GUID, "name": "R", "popupmsg": "", "criteria": []}
     assert diff(TICKET_RULE, want, {"guid": documents.RULE_GUID, "name": "R"}) == ()
     changed = diff(TICKET_RULE, want, {**want, "popupmsg": "Hello"})
-    assert changed == (FieldChange(path="popupmsg", before="Hello", after=""),)
+    assert changed == (FieldChange(path="popupmsg", before="Hello", after=None),)
 
 
 @pytest.mark.parametrize(
@@ -161,8 +161,22 @@ def test_empty_means_absent_and_an_emptied_field_is_cleared() -> None:
 )
 def test_numbers_compare_by_value_and_the_rest_exactly(want: Any, have: Any, same: bool) -> None:
     base = {"guid": documents.RULE_GUID, "name": "R"}
-    changes = diff(TICKET_RULE, {**base, "batch_size": want}, {**base, "batch_size": have})
+    changes = diff(TICKET_RULE, {**base, "precedence": want}, {**base, "precedence": have})
     assert (changes == ()) is same
+
+
+@pytest.mark.parametrize(
+    ("field", "unset"), [("batch_size", 0), ("set_colour", False), ("new_agent_id", 0)]
+)
+def test_an_unset_value_is_absent_either_way(field: str, unset: object) -> None:
+    base = {"guid": documents.RULE_GUID, "name": "R"}
+    assert diff(TICKET_RULE, {**base, field: unset}, base) == ()
+    assert diff(TICKET_RULE, base, {**base, field: unset}) == ()
+    assert diff(TICKET_RULE, base, {**base, field: unset}, symmetric=True) == ()
+    set_ = {**base, field: 7 if unset == 0 and unset is not False else True}
+    cleared = diff(TICKET_RULE, {**base, field: unset}, set_)
+    after = False if unset is False else None  # a flag turned off reads as false
+    assert cleared == (FieldChange(path=field, before=set_[field], after=after),)
 
 
 def test_other_lists_compare_by_position_and_unmodelled_items_as_one_value() -> None:

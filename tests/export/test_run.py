@@ -316,7 +316,6 @@ def test_a_document_found_by_guid_is_updated_in_place_keeping_comments(tmp_path:
         guid: {documents.RULE_GUID.upper()}
         name: P1 to Network team
         precedence: 10    # agreed with the CAB
-        use: 0
         # stop here: nothing below may reassign a P1
         stopmatching: true
         criteria:

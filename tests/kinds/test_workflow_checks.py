@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from haloform.kinds.base import Finding
+from haloform.kinds.checks import Finding
 from haloform.kinds.workflow import WORKFLOW, Workflow, check_workflow
 from tests.kinds import documents
 

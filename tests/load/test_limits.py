@@ -19,17 +19,18 @@ def messages(root: Path, body: str) -> list[str]:
     return [str(problem) for problem in load_repo(root).diagnostics]
 
 
-@pytest.mark.parametrize("field", ["new_agent_id", "new_team", "precedence"])
-def test_a_null_is_an_error_naming_file_line_and_field(tmp_path: Path, field: str) -> None:
-    [problem] = messages(tmp_path, f"{field}: null\n")
-    assert problem.startswith(f"{tmp_path}/ticket-rules/r.yaml:4:1: error: {field}: null does")
-    assert "remove the line" in problem
+@pytest.mark.parametrize("field", ["new_agent_id", "new_team"])
+def test_a_null_on_a_clearable_field_is_accepted(tmp_path: Path, field: str) -> None:
+    """It clears the field (issue 16): see tests/e2e/test_zero_filled.py."""
+    assert messages(tmp_path, f"{field}: null\n") == []
 
 
-def test_a_nested_null_is_located_too(tmp_path: Path) -> None:
-    found = messages(tmp_path, "criteria:\n  - {fieldid: 5, value_int: null}\n")
-    [problem] = [text for text in found if "null does not clear" in text]
-    assert ":5:" in problem and "criteria[0].value_int: null does not clear" in problem
+def test_a_null_where_halo_has_no_unset_value_is_an_error_naming_the_field(
+    tmp_path: Path,
+) -> None:
+    [problem] = messages(tmp_path, "precedence: null\n")
+    assert problem.startswith(f"{tmp_path}/ticket-rules/r.yaml:4:")
+    assert "precedence: null clears a field, and Halo has no 'not set' value" in problem
 
 
 @pytest.mark.parametrize(
@@ -47,14 +48,14 @@ def test_integers_outside_int32_are_errors(tmp_path: Path, value: int, refused: 
         assert found == []
 
 
-def test_plan_refuses_a_null_before_reading_the_tenant(
+def test_plan_refuses_an_unclearable_null_before_reading_the_tenant(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    messages(tmp_path, "new_agent_id: null\n")
+    messages(tmp_path, "precedence: null\n")
     result = haloform("plan", ".")
     assert result.code == 1
-    assert "r.yaml:4:1: error: new_agent_id: null does not clear a field" in result.stderr
+    assert "r.yaml:4:" in result.stderr and "precedence: null clears a field" in result.stderr
 
 
 def test_an_integer_written_in_hex_is_checked_without_walking_the_range(tmp_path: Path) -> None:

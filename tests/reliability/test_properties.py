@@ -10,12 +10,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from benchmarks.plan_apply import AGENTS, PRIORITIES, STATUSES, TEAMS, TICKET_TYPES, Corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from haloform.apply import Status
-from haloform.emulator import Emulator
+from haloform.emulator import Emulator, EmulatorConfig
 from haloform.plan.build import make_plan
 from haloform.plan.model import Action
 from tests.reliability.tenant import (
@@ -158,8 +159,8 @@ def repos(draw: st.DrawFn) -> Corpus:
     return Corpus(workflows=workflows, rules=rules)
 
 
-async def _apply_then_plan(repo: Project) -> None:
-    with Emulator() as emu:
+async def _apply_then_plan(repo: Project, *, zero_filled: bool = False) -> None:
+    with Emulator(EmulatorConfig(zero_filled=zero_filled)) as emu:
         async with fast_client(emu) as client:
             request = repo.request()
             plan = await make_plan(client, request)
@@ -172,13 +173,17 @@ async def _apply_then_plan(repo: Project) -> None:
         assert_tenant_holds(emu, repo)
 
 
+@pytest.mark.parametrize("zero_filled", [False, True], ids=["tidy rows", "zero-filled rows"])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repos())
-def test_applying_a_plan_to_a_fresh_tenant_leaves_nothing_to_plan(corpus: Corpus) -> None:
+@given(corpus=repos())
+def test_applying_a_plan_to_a_fresh_tenant_leaves_nothing_to_plan(
+    corpus: Corpus, zero_filled: bool
+) -> None:
+    """Whether the tenant leaves unset fields out or answers them zero-filled."""
     with tempfile.TemporaryDirectory() as root:
         repo = Project(Path(root), corpus)
         repo.write()
-        asyncio.run(_apply_then_plan(repo))
+        asyncio.run(_apply_then_plan(repo, zero_filled=zero_filled))
 
 
 def _flow(guid: str, name: str, switches: dict[int, str]) -> Document:
@@ -194,7 +199,10 @@ def _flow(guid: str, name: str, switches: dict[int, str]) -> Document:
     return {"kind": "Workflow", "guid": guid, "name": name, "steps": steps}
 
 
-async def test_a_cycle_through_a_workflow_that_also_switches_to_itself(tmp_path: Path) -> None:
+@pytest.mark.parametrize("zero_filled", [False, True], ids=["tidy rows", "zero-filled rows"])
+async def test_a_cycle_through_a_workflow_that_also_switches_to_itself(
+    tmp_path: Path, zero_filled: bool
+) -> None:
     """Found by the property above. The cycle is cut at Alpha's switch to Beta (Alpha
     sorts first), so Alpha's second pass must set both that deferred switch and its
     switch to itself, held back from its create."""
@@ -202,4 +210,4 @@ async def test_a_cycle_through_a_workflow_that_also_switches_to_itself(tmp_path:
     beta = _flow("e3e70682-c209-4cac-a29f-6fbed82c07cd", "Beta", {3: "Alpha"})
     repo = Project(tmp_path, Corpus(workflows=[alpha, beta]))
     repo.write()
-    await _apply_then_plan(repo)
+    await _apply_then_plan(repo, zero_filled=zero_filled)

@@ -3,6 +3,7 @@ meet in one portable form, and that form is what export writes."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -32,8 +33,6 @@ def test_a_live_workflow_reads_in_names_without_server_noise() -> None:
     assert step == {
         "step_id": 2,
         "name": "Assigned",
-        "isstart": False,
-        "isend": False,
         "actions": [
             {
                 "action_id": {"outcome": "Resolve"},
@@ -138,15 +137,32 @@ def test_secrets_are_never_read_back_or_written() -> None:
     assert portable["template_id"] == {"template": "Server Down"}
 
 
-def test_empty_values_are_absent_unless_a_file_clears_a_field_with_them() -> None:
+def test_unset_values_are_absent_unless_a_file_clears_a_field_with_them() -> None:
     record = {"guid": documents.RULE_GUID, "name": "R", "criteria": [], "popupmsg": "", "use": 0}
-    assert to_portable(TICKET_RULE, record, INDEX) == {
+    zeros = {"new_agent_id": 0, "set_colour": False, "batch_sleep": 0, "precedence": 0}
+    assert to_portable(TICKET_RULE, record | zeros, INDEX) == {
         "guid": documents.RULE_GUID,
         "name": "R",
-        "use": 0,
+        "precedence": 0,  # not a zero_unset field: its 0 is a value
     }
     kept = to_portable(TICKET_RULE, record, INDEX, keep_empty=True)
-    assert kept["criteria"] == [] and kept["popupmsg"] == ""
+    assert kept["criteria"] == [] and kept["popupmsg"] == "" and kept["use"] == 0
+
+
+class _Refusing(TenantIndex):
+    """An index that fails any look-up by id."""
+
+    def lookup_name(self, kind: str, id: int) -> str | None:
+        raise AssertionError(f"looked up {kind} {id}")
+
+    def managed_guid(self, kind: str, id: int) -> str | None:
+        raise AssertionError(f"looked up {kind} {id}")
+
+
+def test_a_reference_of_zero_is_never_looked_up() -> None:
+    index = _Refusing(**{f.name: getattr(INDEX, f.name) for f in dataclasses.fields(INDEX)})
+    record = {"guid": documents.RULE_GUID, "name": "R", "new_agent_id": 0, "new_status_id": 0}
+    assert to_portable(TICKET_RULE, record, index, keep_empty=True)["new_agent_id"] == 0
 
 
 @pytest.mark.parametrize("value", [None, "", [], {}])

@@ -9,7 +9,11 @@ plan right after an apply empty:
   ``defaults``: a file without ``active`` means ``active: true``, so when the desired
   side omits a defaulted field, the live value is compared with the default (and a
   live record that omits it holds the default too).
-- **Absent equals empty** (None, ``""``, ``[]``, ``{}``): Halo leaves empty fields out.
+- **Absent equals unset** (``KindSpec.is_unset``: None, ``""``, ``[]``, ``{}``, and
+  the ``0`` / ``false`` of id references and declared ``zero_unset`` fields): Halo
+  leaves empty fields out, or answers them zero-filled. A desired unset value (a file's
+  ``null``, sent as the field's "not set") against a set live one clears it: the
+  change's ``after`` is None (a flag turned off keeps ``false``).
 - **Numbers compare by value** (``240 == 240.0``), booleans only with booleans, strings
   exactly.
 - **Keyed lists** (``KindSpec.keyed_lists``: steps by ``step_id``, actions by outcome and
@@ -47,7 +51,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -91,6 +95,7 @@ def diff(
     want = {**spec.defaults, **desired}
     have = {**spec.defaults, **live}
     walk = _Walk(
+        unset=spec.is_unset,
         keyed=spec.keyed_markers,
         unordered=spec.unordered_lists,
         objects=frozenset(spec.server_owned),
@@ -104,6 +109,8 @@ def diff(
 class _Walk:
     """The desired value and the live one side by side, by path pattern (``steps[]``)."""
 
+    unset: Callable[[str, object], bool]
+    """``KindSpec.is_unset``: whether a value at a pattern means "not set"."""
     keyed: Mapping[str, KeyedBy]
     unordered: frozenset[str]
     objects: frozenset[str]
@@ -137,7 +144,11 @@ class _Walk:
         elif isinstance(want, Mapping) and isinstance(have, Mapping) and pattern in self.objects:
             yield from self.object(want, have, pattern, path)
         elif not self.same(want, have, pattern):
-            yield FieldChange(path=path, before=have, after=want)
+            # a file that writes Halo's "not set" clears the field: after None (a flag
+            # turned off stays false: to a reader that is a value, not a clearing)
+            cleared = self.unset(pattern, want) and not isinstance(want, bool)
+            after = None if cleared else want
+            yield FieldChange(path=path, before=have, after=after)
 
     def same(self, want: Any, have: Any, pattern: str) -> bool:
         """Whether ``have`` holds what ``want`` says (a value diffed as one)."""
@@ -145,8 +156,8 @@ class _Walk:
             return not any(self.object(want, have, pattern, ""))
         if isinstance(want, list) and isinstance(have, list):
             return not any(self.list(want, have, pattern, ""))
-        if is_empty(want) or is_empty(have):
-            return is_empty(want) and is_empty(have)
+        if self.unset(pattern, want) or self.unset(pattern, have):
+            return self.unset(pattern, want) and self.unset(pattern, have)
         if isinstance(want, bool) or isinstance(have, bool):
             return isinstance(want, bool) and isinstance(have, bool) and want == have
         return bool(want == have)
@@ -363,6 +374,7 @@ def item_paths(spec: KindSpec, document: Mapping[str, Any]) -> dict[str, Mapping
     at every depth: ``steps["Logged"]``, ``steps["Logged"].actions["Escalate -> Escalated"]``.
     Renderers match a change's paths to the items they draw by it."""
     walk = _Walk(
+        unset=spec.is_unset,
         keyed=spec.keyed_markers,
         unordered=spec.unordered_lists,
         objects=frozenset(spec.server_owned),

@@ -92,5 +92,9 @@ class EmulatorConfig(BaseModel):
     (``{"TicketRules": ["stopmatching"]}``, ``{"Workflow": ["steps"]}``): the posted
     value is ignored and the stored one (or none) stays, as FACTS.md says Halo can do
     with what it does not accept."""
+    zero_filled: bool = False
+    """True: answer rows as a real tenant does (FACTS.md, "Real rows are zero-filled"):
+    every setter of a rule, criterion, step and action is there whether used or not,
+    with 0, "", false or [] for "not set"; False: unset fields are left out."""
 
     faults: Faults = Field(default_factory=Faults)

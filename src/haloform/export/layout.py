@@ -194,7 +194,8 @@ class _Portability:
 
     def problem(self, ref: RefField, value: Any, record: Mapping[str, Any]) -> str | None:
         tenant = self.tenant
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and value != 0:
+            # 0 is Halo's "not set", never a record: nothing to name, nothing to warn
             target = ref.targets[0] if len(ref.targets) == 1 else criterion_lookup(record)
             if target is None or target not in ref.targets:
                 return None

@@ -10,9 +10,10 @@ secrets) the spec derives from them instead of repeating it.
 
 from __future__ import annotations
 
+import copy
 import re
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args
@@ -29,15 +30,16 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, to_jsonable_python
 from pydantic_core.core_schema import ErrorType
 
+from haloform.common.paths import join_path
 from haloform.errors import ConfigError
+from haloform.kinds.checks import Check, ChildList, no_check
 from haloform.kinds.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
 from haloform.kinds.refs import reference_fields as _reference_fields
+from haloform.kinds.unset import FILE_ONLY as FILE_ONLY
+from haloform.kinds.unset import cleared_values, null_errors
 
 Resolver = Callable[[Ref], int | str]
 """Turns a reference into what the tenant stores (its id): the planner's, per tenant."""
-
-FILE_ONLY = frozenset({"kind"})
-"""Fields a file has that Halo's API does not: never sent."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class HaloModel(BaseModel):
     """The OpenAPI schema this model mirrors (``FlowHeader``, ``Autoassign``...)."""
     server_owned: ClassVar[frozenset[str]] = frozenset()
     """Names of that schema Halo fills in itself: never in a file, ignored by diffs."""
+    zero_unset: ClassVar[frozenset[str]] = frozenset()
+    """Numbers and flags whose ``0`` / ``false`` is Halo's "not set" (``kinds.unset``)."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -142,13 +146,26 @@ class HaloModel(BaseModel):
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
+    @model_validator(mode="after")
+    def _nulls_clear(self) -> Self:
+        """A ``null`` clears a field; where Halo has no "not set", it is a mistake."""
+        errors = null_errors(type(self), self.model_fields_set, lambda name: getattr(self, name))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
     def to_payload(self, resolve: Resolver) -> dict[str, Any]:
         """What Halo is sent: its field names, references resolved, unset fields left
-        out (so a field the file does not mention is never overwritten)."""
+        out (so a field the file does not mention is never overwritten), and a field
+        the file writes as ``null`` sent as Halo's "not set" (``cleared_values``)."""
         payload: dict[str, Any] = {}
+        cleared = cleared_values(type(self))
         for name in type(self).model_fields:
             value = getattr(self, name)
-            if name in FILE_ONLY or name not in self.model_fields_set or value is None:
+            if name in FILE_ONLY or name not in self.model_fields_set:
+                continue
+            if value is None:
+                payload[name] = copy.deepcopy(cleared[name])
                 continue
             payload[name] = _payload_value(value, resolve)
         self._complete_payload(payload)
@@ -264,40 +281,6 @@ def _every_row(row: Mapping[str, Any]) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A problem a kind's own check found in one resource, by field path."""
-
-    path: tuple[str | int, ...]
-    message: str
-    warning: bool = False
-
-
-Check = Callable[["Resource"], Iterable[Finding]]
-"""A kind's integrity check beyond field types (a workflow's start step, ...)."""
-
-
-def _no_check(resource: Resource) -> Iterable[Finding]:
-    return ()
-
-
-@dataclass(frozen=True)
-class ChildList:
-    """A list endpoint answering one detail-only field of every record at once: one
-    ``GET /workflowstep`` carries every step of every workflow, each with its
-    ``flow_id``, where ``GET /Workflow/{id}`` would cost a request per workflow."""
-
-    fills: str
-    """The record's field the rows make up (``steps``)."""
-    path: str
-    parent_field: str
-    """Where a row names its record's id (``flow_id``)."""
-    params: Mapping[str, bool] = field(default_factory=dict)
-    may_lack: frozenset[str] = frozenset()
-    """Fields of a row a tenant may leave out of this list (not confirmed there): if
-    the files set one and no row carries it, the records are read in detail instead."""
-
-
 @dataclass(frozen=True, eq=False)
 class KindSpec:
     """Everything the core needs to know about one managed kind, declared once."""
@@ -320,7 +303,7 @@ class KindSpec:
     """What Halo fills in when a top-level field is absent, so absent compares equal."""
     is_managed_row: Callable[[Mapping[str, Any]], bool] = _every_row
     """Whether a live row of the list is this kind's to manage (or prune) at all."""
-    check: Check = _no_check
+    check: Check = no_check
     """Offline integrity checks beyond field types, run by ``haloform validate``."""
     in_use_field: str | None = None
     """A field of the detail GET saying tickets use the record: a plan deleting one
@@ -341,6 +324,25 @@ class KindSpec:
     @cached_property
     def references(self) -> tuple[RefField, ...]:
         return _reference_fields(self.model)
+
+    @cached_property
+    def zero_unset(self) -> frozenset[str]:
+        """Patterns whose ``0`` / ``false`` is "not set": id references and ``zero_unset``."""
+        declared = {
+            join_path(pattern, name)
+            for pattern, model in _objects(self.model)
+            for name in model.zero_unset
+        }
+        ids = {ref.path for ref in self.references if not ref.stores_name}
+        return frozenset(declared | ids)
+
+    def is_unset(self, pattern: str, value: object) -> bool:
+        """Whether ``value`` at ``pattern`` is Halo's "not set" (None, ``""``, ``[]``,
+        ``{}``; ``0`` / ``false`` at ``zero_unset``): the one rule export, plan and
+        diff share to leave it out and treat it as absent."""
+        if value is None or (isinstance(value, str | list | Mapping) and not value):
+            return True
+        return pattern in self.zero_unset and isinstance(value, int | float) and value == 0
 
     @cached_property
     def keyed_lists(self) -> Mapping[str, tuple[str, ...]]:

@@ -29,6 +29,10 @@ class Criterion(HaloModel):
         | {"chatprofile_flow_seq", "qualification_criteria_id", "stdid", "contract_rule_id"}
         | {"function_id"}
     )
+    zero_unset = frozenset(
+        {"value_type_id", "value_float", "partialmatch", "matchseparatedvalues", "use"}
+        | {"exact_word_match", "utcoffset", "match_after_start", "match_after_target"}
+    )
 
     fieldname: str | None = None
     """The ticket field compared, e.g. ``priority_id``, ``status_id``, ``summary``."""

@@ -44,6 +44,10 @@ class EventRule(Resource):
         {"id", "intent", "_warning", "user_name", "defaultsite_name", "assetmatchingfield_name"}
         | {"tickettype_guid", "tickettype_name", "template_guid", "template_name"}
     )
+    zero_unset = frozenset(
+        {"alwayscreatenew", "hide_actions", "user_id", "defaultsite", "authorizationtype"}
+        | {"algorithm"}
+    )
 
     kind: Literal["EventRule"] = "EventRule"
     notes: str | None = None

@@ -274,6 +274,11 @@ def nested_models(info: FieldInfo) -> Iterator[tuple[type[BaseModel], bool]]:
             yield member, in_list
 
 
+def holds_list(info: FieldInfo) -> bool:
+    """Whether a field holds a list (of anything)."""
+    return _is_list(info.annotation)
+
+
 def _is_list(annotation: Any) -> bool:
     origin = get_origin(annotation)
     if origin is list:

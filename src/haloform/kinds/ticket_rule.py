@@ -69,6 +69,12 @@ class RuleSettings(HaloModel):
         | {"_domatch", "user", "matched_rule_count", "matched_ids", "rule_ids", "lookup_ids"}
         | {"notification_names", "notification_matched_rule_count"}
     )
+    zero_unset = frozenset(
+        {"use", "new_product_id", "outcome_id", "script_id", "batch_size", "batch_sleep"}
+        | {"access_control_level", "stopmatching", "use_criteria_groups", "set_colour"}
+        | {"set_ticket_ai_indexing", "dontshownotification", "pop_up_msg_is_html"}
+        | {"pop_up_msg_modal"}
+    )
 
     name: Name
     precedence: int | None = None
@@ -143,7 +149,10 @@ TICKET_RULE = KindSpec(
     directory="ticket-rules",
     list_params={"excludeworkflow": True, "includecriteriainfo": True},
     detail_params={"includedetails": True},
-    detail_only=frozenset({"criteria_groups", "database_lookups", "events", "access_control"}),
+    detail_only=frozenset(
+        {"criteria_groups", "database_lookups", "events", "access_control"}
+        | {"access_control_level"}
+    ),
     defaults={"precedence": 50, "active": True},
     is_managed_row=_is_global_rule,
 )

@@ -14,8 +14,6 @@ from pydantic import Field
 
 from haloform.kinds.base import (
     UNORDERED,
-    ChildList,
-    Finding,
     HaloModel,
     KeyedBy,
     KindSpec,
@@ -23,6 +21,7 @@ from haloform.kinds.base import (
     Resource,
     UnorderedPassthrough,
 )
+from haloform.kinds.checks import ChildList, Finding
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
 from haloform.kinds.refs import LookupOf, LookupRef, TenantId, WorkflowRef
 from haloform.kinds.target import TargetList
@@ -42,6 +41,11 @@ class Action(HaloModel):
         | {"time_limit_action_guid", "time_limit_action_name"}
         | {"automation_action_guid", "automation_action_name", "automation_runbook_name"}
         | {"todo_group_name"}
+    )
+    zero_unset = frozenset(
+        {"time_limit_mins", "use_work_hours", "automation_type", "automation_execution_type"}
+        | {"approval_result", "restricted", "todo_group_id", "number_of_days", "date_field_id"}
+        | {"chat_selection_order", "old_diagram_startpos", "old_diagram_endpos"}
     )
 
     action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
@@ -81,6 +85,12 @@ class Step(HaloModel):
     halo_schema = "FlowDetail"
     server_owned = frozenset(
         {"fdid", "flow_id", "chatprofile_id", "pipeline_stage_name", "auto_action_type_guid"}
+    )
+    zero_unset = frozenset(
+        {"isstart", "isend", "islaststep", "allowstartoverride", "allow_all_statuses"}
+        | {"show_note_on_diagram", "duration", "newticket_type", "newticket_service_id"}
+        | {"newticket_sendlink", "auto_action", "auto_action_type", "input_field_id"}
+        | {"pipeline_stage_id", "iteration_type", "iteration_batch_size"}
     )
 
     step_id: int = Field(ge=1)
@@ -178,6 +188,7 @@ class Workflow(Resource):
 
     halo_schema = "FlowHeader"
     server_owned = frozenset({"id", "intent", "_warning", "in_use", "workflow_history", "is_clone"})
+    zero_unset = frozenset({"notinuse"})
 
     kind: Literal["Workflow"] = "Workflow"
     note: str | None = None

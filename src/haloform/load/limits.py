@@ -1,9 +1,7 @@
 """Values a file may hold but Halo cannot take, refused where they are written.
 
-* ``null``: the models read a null as "not set", so ``new_agent_id: null`` was silently
-  ignored and the live rule kept its agent. Halo has no documented way to be told
-  "clear this field", so a null is an error until haloform can say so explicitly;
-  leaving the line out leaves the field as Halo has it.
+* (``null`` is the models' to judge: it clears a field that has a "not set" value,
+  and is an error naming the field anywhere else; see ``kinds.unset``.)
 * Integers outside Halo's int32 range: Halo's ids and numbers are 32-bit, and a larger
   one is rejected by Halo (or wrapped) only when the apply is already under way.
 """
@@ -21,14 +19,9 @@ INT32 = range(-(2**31), 2**31)
 """Tested with a plain ``int`` only: ``in`` on a range walks it for an int subclass
 (ruamel's ``ScalarInt``)."""
 
-_NULL = (
-    "null does not clear a field in Halo (haloform cannot tell Halo to clear it yet): "
-    "remove the line to leave the field as Halo has it, or give a value"
-)
-
 
 def limit_problems(file: str, body: Any) -> list[Diagnostic]:
-    """A located error for each null and each integer outside int32 in ``body``."""
+    """A located error for each integer outside int32 in ``body``."""
     return [
         Diagnostic(message, location(file, body, path, key=True), field_path(path), Severity.ERROR)
         for path, message in _walk(body, ())
@@ -42,7 +35,5 @@ def _walk(value: Any, path: tuple[PathItem, ...]) -> Iterator[tuple[tuple[PathIt
     elif isinstance(value, list):
         for number, inner in enumerate(value):
             yield from _walk(inner, (*path, number))
-    elif value is None and path:
-        yield path, _NULL
     elif isinstance(value, int) and not isinstance(value, bool) and int(value) not in INT32:
         yield path, f"{value} is outside Halo's integer range ({INT32.start} to {INT32.stop - 1})"

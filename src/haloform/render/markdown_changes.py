@@ -68,5 +68,7 @@ def _diff_lines(change: Change) -> Iterator[str]:
             yield f"- {line.path}: {line.before}"
         if line.sign in "+~":
             yield f"+ {line.path}: {line.after}"
+        elif line.sign == "-" and not line.path.endswith("]"):
+            yield f"+ {line.path}: (cleared)"  # a field a file clears with null
     for note in values.notes(change, hidden):
         yield f"# {note}"

@@ -140,7 +140,9 @@ def _field(line: FieldLine) -> Text:
     if line.sign == "+":
         text.append(f": {line.after}")
     elif line.sign == "-":
-        text.append(f": {line.before}")
+        # a field (not a list item) removed is one a file clears with null
+        cleared = " -> (cleared)" if not line.path.endswith("]") else ""
+        text.append(f": {line.before}{cleared}")
     else:
         text.append(f": {line.before} -> {line.after}")
     return text

@@ -12,10 +12,13 @@ The rules, each because of something Halo does:
 - Only fields the kind's models declare are kept (walking nested models): server-owned
   names, companions (``*_name``, ``*_guid``, ``value_display``), child ids and fields
   haloform does not know are dropped. Passthrough lists are kept as Halo sent them.
-- Empty values (None, ``""``, ``[]``, ``{}``) are dropped: Halo leaves empty fields
-  out of its answers, so absent and empty must look alike. A desired payload keeps
-  its empties (``keep_empty``): a file that writes ``criteria: []`` clears the list,
-  and the diff must see that (it treats absent and empty as equal).
+- Unset values are dropped (``KindSpec.is_unset``: None, ``""``, ``[]``, ``{}``, and
+  the ``0`` / ``false`` Halo's zero-filled rows carry for every id reference and every
+  declared ``zero_unset`` field): absent and unset must look alike, so export never
+  writes ``new_agent_id: 0``. A desired payload keeps them (``keep_empty``): a file
+  that writes ``criteria: []`` clears the list, and the diff must see that (it treats
+  absent and unset as equal).
+- A reference of 0 is never a tenant id: it is never looked up nor named.
 - A reference id becomes ``{word: name}`` (``{agent: Alice}``, ``{workflow: Incident}``);
   an id the tenant has no name for stays an int, so a diff shows it and export writes
   it. A name-storing field (``new_team``) is already portable.
@@ -134,7 +137,7 @@ class _Walk:
             if name in FILE_ONLY or path in self.spec.write_only or name not in record:
                 continue
             value = self.value(info, record[name], path, record)
-            if value is not None and (self.keep_empty or not is_empty(value)):
+            if value is not None and (self.keep_empty or not self.spec.is_unset(path, value)):
                 portable[name] = value
         if parent is not None:
             _drop_implied(portable, parent)
@@ -177,8 +180,8 @@ class _Walk:
                 return dict(value)  # already in a file's terms
             value = value["id"]
         value = _plain(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            return value
+        if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+            return value  # 0: Halo's "not set", never a record to name
         return self.named(_target(ref, record), value)
 
     def named(self, target: str | None, id: int) -> Any:

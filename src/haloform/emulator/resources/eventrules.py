@@ -27,6 +27,12 @@ EVENT_RULE = Node(
         Child("ticket_matching_criteria", "criteria", CRITERION, link="eventrule_id"),
         Child("mappings", "eventmapping", link="eventrule_id"),
     ),
+    zeros={
+        **dict.fromkeys(("tickettype_id", "template_id", "user_id", "defaultsite"), 0),
+        **dict.fromkeys(("authorizationtype", "algorithm"), 0),
+        **dict.fromkeys(("alwayscreatenew", "hide_actions"), False),
+        **dict.fromkeys(("headername", "bearername", "username"), ""),
+    },
 )
 
 

@@ -28,6 +28,7 @@ from haloform.emulator.resources.shape import (
     decorate,
     present,
     strip_server_fields,
+    zero_fill,
 )
 from haloform.emulator.store import Doc
 from haloform.emulator.tenant import Tenant
@@ -141,7 +142,10 @@ class RecordKind:
         out = copy.deepcopy({k: v for k, v in doc.items() if k not in omit})
         decorate(self.node, out, directory)
         self.decorate(out, directory)
-        return dict(present(out))
+        answer = dict(present(out))
+        if self.tenant.config.zero_filled:
+            zero_fill(self.node, answer, omit)
+        return answer
 
     def decorate(self, doc: Doc, directory: Directory) -> None:
         """Kind-specific server fields added to an answer (in place)."""

@@ -41,6 +41,22 @@ RULE = Node(
             Node(children=(Child("criteria", "criteria", CRITERION),)),
         ),
     ),
+    zeros={
+        **dict.fromkeys(("new_agent_id", "new_status_id", "new_priority_id", "new_sla_id"), 0),
+        **dict.fromkeys(("new_workflow_id", "new_template_id", "new_product_id"), 0),
+        **{f"new_category_{n}_id": 0 for n in range(1, 5)},
+        **dict.fromkeys(("new_teamid", "script_id", "outcome_id", "group_id"), 0),
+        **dict.fromkeys(("flowdetail_id", "batch_size", "batch_sleep", "use"), 0),
+        **dict.fromkeys(("new_team", "popupmsg", "new_agent_name", "new_workflow_name"), ""),
+        **dict.fromkeys(("pop_up_msg_is_html", "pop_up_msg_modal", "set_colour"), False),
+        "dontshownotification": False,
+        "olas": [],
+        "outcomes": [],
+        # the detail's own (left out of a list, as the details are)
+        **{key: [] for key in ("access_control", "criteria_groups", "database_lookups")},
+        "events": [],
+        "access_control_level": 0,
+    },
 )
 
 
@@ -51,6 +67,7 @@ class TicketRules(RecordKind):
     defaults = {"precedence": 50, "active": True}
     detail_only = frozenset(
         {"criteria", "criteria_groups", "database_lookups", "events", "access_control"}
+        | {"access_control_level"}
     )
     """``criteria`` joins a list with ``includecriteriainfo``; the rest only come with
     ``GET /TicketRules/{id}?includedetails=true``."""

@@ -9,8 +9,9 @@ ids, checking references, and decorating a stored document for an answer.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ class Node:
     refs: tuple[Ref, ...] = ()
     children: tuple[Child, ...] = ()
     criterion: bool = False
+    zeros: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """What a real tenant answers for each field it carries unset (``zero_filled``)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,17 @@ class Child:
     """A natural key that keeps a row's id across updates when the id is not posted."""
 
 
-CRITERION = Node(criterion=True)
+CRITERION = Node(
+    criterion=True,
+    zeros={
+        **dict.fromkeys(("chatprofile_flow_seq", "eventrule_id", "flow_type"), 0),
+        **dict.fromkeys(("flowsubdetails_criteria_id", "qualification_criteria_id"), 0),
+        **dict.fromkeys(("use", "value_float", "value_type_id"), 0),
+        **dict.fromkeys(("match_after_start", "match_after_target"), False),
+        **dict.fromkeys(("matchseparatedvalues", "partialmatch"), False),
+        **dict.fromkeys(("tablename", "timezonestring"), ""),
+    },
+)
 
 
 def assign_ids(node: Node, doc: Doc, old: Doc | None, record_id: int, store: Store) -> None:
@@ -125,6 +138,16 @@ def decorate(node: Node, doc: Doc, directory: Directory) -> None:
         doc["value_display"] = directory.value_display(doc)
     for child, _, row in _rows(node, doc):
         decorate(child.node, row, directory)
+
+
+def zero_fill(node: Node, doc: Doc, omit: Collection[str] = ()) -> None:
+    """Fill in every unset field as a real tenant answers it (in place), at every
+    depth; ``omit``: top-level fields this answer leaves out (the details)."""
+    for name, zero in node.zeros.items():
+        if name not in omit:
+            doc.setdefault(name, copy.deepcopy(zero))
+    for child, _, row in _rows(node, doc):
+        zero_fill(child.node, row)
 
 
 def present(value: Any) -> Any:

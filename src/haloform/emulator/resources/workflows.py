@@ -18,7 +18,15 @@ from haloform.emulator.api import Call, api_route, ok, refused
 from haloform.emulator.directory import Directory
 from haloform.emulator.resources.records import Errors, RecordKind
 from haloform.emulator.resources.rules import TicketRules
-from haloform.emulator.resources.shape import CRITERION, Child, Node, Ref, decorate, present
+from haloform.emulator.resources.shape import (
+    CRITERION,
+    Child,
+    Node,
+    Ref,
+    decorate,
+    present,
+    zero_fill,
+)
 from haloform.emulator.store import Doc, Store
 from haloform.emulator.tenant import Tenant
 
@@ -29,6 +37,13 @@ ACTION = Node(
         ),
     ),
     children=(Child("conditions", "criteria", CRITERION),),
+    zeros={
+        **dict.fromkeys(("action_id", "time_limit_action_id", "automation_action_id"), 0),
+        **dict.fromkeys(("time_limit_mins", "automation_type", "approval_result"), 0),
+        **dict.fromkeys(("todo_group_id", "number_of_days", "date_field_id"), 0),
+        **dict.fromkeys(("use_work_hours", "restricted"), False),
+        "conditions": [],
+    },
 )
 STEP = Node(
     refs=(Ref("new_flow_id", "workflow"),),
@@ -36,6 +51,14 @@ STEP = Node(
         Child("actions", "flowsubdetail", ACTION, link="flow_id"),
         Child("step_conditions", "criteria", CRITERION),
     ),
+    zeros={
+        **dict.fromkeys(("new_flow_id", "duration", "newticket_type", "auto_action"), 0),
+        **dict.fromkeys(("newticket_tickettype_id", "newticket_template_id"), 0),
+        **dict.fromkeys(("newticket_service_id", "input_field_id", "pipeline_stage_id"), 0),
+        **dict.fromkeys(("isend", "islaststep", "allowstartoverride"), False),
+        **dict.fromkeys(("allow_all_statuses", "newticket_sendlink"), False),
+        **dict.fromkeys(("note", "message"), ""),
+    },
 )
 WORKFLOW = Node(
     children=(
@@ -142,7 +165,10 @@ class Workflows(RecordKind):
         decorate(STEP, out, directory)
         if "rules" not in omit:
             out["rules"] = self._step_rules(step, directory)
-        return dict(present(out))
+        answer = dict(present(out))
+        if self.tenant.config.zero_filled:
+            zero_fill(STEP, answer, omit)
+        return answer
 
     def _step_rules(self, step: Doc, directory: Directory) -> list[Doc]:
         by_step = directory.memo("step_rules", lambda: _rules_by_step(directory.store))
