@@ -166,3 +166,32 @@ def test_rules_carry_their_neighbours_and_updates_their_resource(
         "Assigned to agent",
     ]
     assert incident.neighbours == ()  # workflows have no evaluation order
+
+
+def test_the_plan_comment_shows_lint_findings_of_the_rules_it_touches(repo: Haloform) -> None:
+    repo.write(
+        {
+            "rules.yaml": """
+                kind: TicketRule
+                guid: 1c0ffee0-0000-4000-8000-000000000001
+                name: Every P1 to the duty manager
+                precedence: 5
+                stopmatching: true
+                criteria:
+                  - {fieldname: priority_id, type: 0, value_int: {priority: P1 Critical}}
+                new_team: Network
+                ---
+                kind: TicketRule
+                guid: 1c0ffee0-0000-4000-8000-000000000002
+                name: P1 network outages
+                precedence: 10
+                criteria:
+                  - {fieldname: priority_id, type: 0, value_int: {priority: P1 Critical}}
+                  - {fieldname: summary, type: 2, value_string: network}
+                new_team: Network
+            """
+        }
+    )
+    markdown = repo("plan", ".", "--format", "markdown").stdout
+    assert "unreachable-rule" in markdown
+    assert "can never match" in markdown

@@ -6,18 +6,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 import click
 
+from haloform.analyze.lint import findings_for
 from haloform.apply import JournalState, latest_journal, read_journal
 from haloform.cli.ci_env import render_options
 from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.errors import ConfigError
 from haloform.kinds import by_kind
+from haloform.load.repo import Repo
 from haloform.load.secrets import missing_secrets
 from haloform.load.settings import Project, load_project
 from haloform.load.validate import validate_repo
@@ -34,6 +36,8 @@ CHANGES_PRESENT = 2
 class Planned:
     plan: Plan
     target: Target
+    repo: Repo | None = None
+    """The repo planned from (None for a saved plan): lint reads it for the comment."""
 
 
 def _request(
@@ -67,7 +71,19 @@ def make_plan_for(
             explain = partial(click.echo, err=True) if state().verbose else None
             return await make_plan(client, request, explain)
 
-    return Planned(asyncio.run(run()), target)
+    return Planned(asyncio.run(run()), target, request.repo)
+
+
+def findings(planned: Planned) -> dict[str, tuple[str, ...]]:
+    """Rule analysis of the resources the plan touches, by ``Kind/guid``: a reviewer
+    sees that a new rule can never fire beside the rule itself."""
+    if planned.repo is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    for finding in findings_for(planned.repo, [change.key for change in planned.plan.changes]):
+        line = f"{finding.severity.value}[{finding.rule}]: {finding.message}"
+        found.setdefault(finding.resource, []).append(line)
+    return {key: tuple(lines) for key, lines in found.items()}
 
 
 def make(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:
@@ -137,7 +153,9 @@ def plan(
         click.echo(interrupted_warning(last), err=True)
     if out is not None:
         out.write_text(planned.plan.to_json(), encoding="utf-8")
-    options = render_options(directory, os.environ, color=use_color(fmt))
+    options = replace(
+        render_options(directory, os.environ, color=use_color(fmt)), findings=findings(planned)
+    )
     click.echo(render(planned.plan, fmt, color=use_color(fmt), options=options), nl=False)
     if out is not None:
         click.echo(f"Saved the plan to {out}: apply it with 'haloform apply {out}'.", err=True)
