@@ -32,10 +32,11 @@ def test_the_action_is_composite_and_finds_its_comment_by_the_plans_marker() -> 
     assert 'haloform apply "${{ inputs.plan-file }}"' in apply
 
 
-def test_the_pre_commit_hook_runs_a_real_command() -> None:
-    (hook,) = _load(".pre-commit-hooks.yaml")
-    assert hook["id"] == "haloform-validate"
-    program, *args = hook["entry"].split()
-    assert program == "haloform"
-    result = CliRunner().invoke(cli, [*args, "--help"])
-    assert result.exit_code == 0, result.output
+def test_the_pre_commit_hooks_run_real_commands() -> None:
+    hooks = _load(".pre-commit-hooks.yaml")
+    assert [hook["id"] for hook in hooks] == ["haloform-validate", "haloform-fmt"]
+    for hook in hooks:
+        program, *args = hook["entry"].split()
+        assert program == "haloform"
+        result = CliRunner().invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0, result.output
