@@ -349,3 +349,19 @@ def test_summary_counts(errors: int, warnings: int, line: str) -> None:
         found.warning(f"w{number}")
     assert list(summary(found))[-1] == line
     assert len(list(summary(found))) == errors + warnings + 1
+
+
+def test_a_raw_tenant_id_in_a_lookup_criterion_is_warned_about(tmp_path: Path) -> None:
+    body = rule(
+        "R",
+        GUID_2,
+        "criteria:",
+        "  - {fieldname: priority_id, type: 0, value_int: 1015}",
+        "  - {fieldname: status_id, type: 0, value_int: {status: New}}",
+        "  - {fieldname: fieldid_99, type: 0, value_int: 7}",
+        "  - {fieldname: priority_id, type: 29, value_int: 0}",
+    )
+    assert findings(tmp_path, {"r.yaml": body}) == [
+        "r.yaml:5:39: warning: criteria[0].value_int: 1015 is this tenant's id of a priority "
+        "(priority_id) and differs between tenants: write {priority: <name>}"
+    ]

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from haloform.common.paths import field_path, parse_path
 from haloform.diagnostics import Diagnostics
 from haloform.kinds import KindSpec, by_ref_key
-from haloform.kinds.lookups import UNRESOLVABLE
+from haloform.kinds.criteria import Criterion
+from haloform.kinds.lookups import UNRESOLVABLE, criterion_lookup
 from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Sourced, load_repo
@@ -120,6 +123,29 @@ def _portability(item: Declared, out: Diagnostics) -> None:
             item.at(parse_path(path)),
             path,
         )
+    for path, criterion in _criteria(item.resource, ""):
+        word = criterion_lookup({"fieldname": criterion.fieldname})
+        value = criterion.value_int
+        if word is not None and isinstance(value, int) and not isinstance(value, bool) and value:
+            where = f"{path}.value_int"
+            out.warning(
+                f"{value} is this tenant's id of a {word} ({criterion.fieldname}) and differs "
+                f"between tenants: write {{{word}: <name>}}",
+                item.at(parse_path(where)),
+                where,
+            )
+
+
+def _criteria(value: object, path: str) -> Iterator[tuple[str, Criterion]]:
+    """Every criterion anywhere in a resource, with its path (``criteria[0]``)."""
+    if isinstance(value, Criterion):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _criteria(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _criteria(inner, f"{path}[{index}]")
 
 
 def summary(diagnostics: Diagnostics) -> Iterator[str]:
