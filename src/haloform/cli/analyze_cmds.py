@@ -14,7 +14,7 @@ from haloform.analyze import lint_format, simulate_format, testing_format
 from haloform.analyze.lint import lint as lint_repo
 from haloform.analyze.simulate import simulate as simulate_ticket
 from haloform.analyze.testing import run_tests
-from haloform.cli.context import common_options
+from haloform.cli.context import common_options, env_option
 from haloform.diagnostics import ConfigErrors, Diagnostic, Location, Severity
 from haloform.kinds.offline import TicketFile
 from haloform.load.located import validate_document
@@ -24,9 +24,6 @@ from haloform.load.validate import validate_repo
 from haloform.load.yamlio import read_yaml
 
 REPO_PATH = click.Path(exists=True, path_type=Path)
-ENV_OPTION = click.option(
-    "--env", help="Load with this environment's variables (default: the default)."
-)
 
 
 def _checked_repo(directory: Path, env: str | None) -> Repo:
@@ -47,7 +44,7 @@ def _checked_repo(directory: Path, env: str | None) -> Repo:
     show_default=True,
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@ENV_OPTION
+@env_option
 @common_options
 def lint(directory: Path, fmt: str, strict: bool, env: str | None) -> None:
     """Judge the rules and workflows: rules that can never fire, orders nobody chose,
@@ -84,7 +81,7 @@ def lint(directory: Path, fmt: str, strict: bool, env: str | None) -> None:
     default="text",
     show_default=True,
 )
-@ENV_OPTION
+@env_option
 @common_options
 def simulate(directory: Path, ticket_file: Path, event: str, fmt: str, env: str | None) -> None:
     """Show which ticket rules a ticket hits, in Halo's order, and the resulting ticket.
@@ -121,7 +118,7 @@ def _read_ticket(path: Path) -> dict[str, object]:
     default="text",
     show_default=True,
 )
-@ENV_OPTION
+@env_option
 @common_options
 def test(directory: Path, fmt: str, env: str | None) -> None:
     """Run the repo's RuleTest and WorkflowTest documents; exit 1 on any failure."""

@@ -32,7 +32,12 @@ def canonical_guid(value: object) -> str:
 def record_id(row: Mapping[str, Any]) -> int | None:
     """A record's tenant id (an int, or a digit string from a looser stand-in); None
     when the row carries none a request could address."""
-    value = row.get("id")
+    return as_id(row.get("id"))
+
+
+def as_id(value: object) -> int | None:
+    """An id-valued field (``id``, ``workflow_id``, ``status``...) as an int, whichever
+    plausible spelling a tenant answers with; None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

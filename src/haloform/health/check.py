@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from haloform.common.ids import canonical_guid, known_id
+from haloform.common.ids import as_id, canonical_guid, known_id
 from haloform.fetch.reader import read_kind
 from haloform.halo import HaloClient, Record
 from haloform.health.model import Failure, HealthReport, UnhandledEvent
@@ -90,7 +90,7 @@ async def check_health(
         read_window(client, EVENTS, since, _event_stamp) if events else _nothing(),
     )
     by_id = {workflow.live_id: workflow for workflow in workflows}
-    mine = [run for run in runs if _int(run.get("workflow_id")) in by_id]
+    mine = [run for run in runs if as_id(run.get("workflow_id")) in by_id]
     tell = any(name in event for event in logged for name in _RULE_FIELDS)
     return HealthReport(
         tenant=tenant,
@@ -114,7 +114,7 @@ def _failures(runs: Iterable[Record], by_id: Mapping[int, Watched]) -> list[Fail
     groups: dict[tuple[int, int | None], list[Record]] = {}
     for run in runs:
         if _failed(run):
-            key = (_int(run.get("workflow_id")) or 0, _int(run.get("workflow_step")))
+            key = (as_id(run.get("workflow_id")) or 0, as_id(run.get("workflow_step")))
             groups.setdefault(key, []).append(run)
     failures = []
     for (workflow_id, step), group in groups.items():
@@ -139,11 +139,11 @@ def _unhandled(events: Iterable[Record]) -> list[UnhandledEvent]:
     found = []
     for event in events:
         named = [event[name] for name in _RULE_FIELDS if name in event]
-        if named and not any(_int(value) for value in named):
+        if named and not any(as_id(value) for value in named):
             summary = event.get("summary")
             found.append(
                 UnhandledEvent(
-                    id=_int(event.get("id")),
+                    id=as_id(event.get("id")),
                     last_seen=_event_stamp(event) or _EPOCH,
                     type=event.get("type") if isinstance(event.get("type"), str | int) else None,
                     summary=str(summary) if summary else None,
@@ -156,24 +156,14 @@ def _failed(run: Mapping[str, Any]) -> bool:
     status = run.get("status")
     if isinstance(status, str):
         return status.strip().casefold() in ("1", "failed")
-    return _int(status) == FAILED
+    return as_id(status) == FAILED
 
 
 def _ticket(run: Mapping[str, Any]) -> int | None:
     for name in _TICKET_FIELDS:
-        value = _int(run.get(name))
+        value = as_id(run.get(name))
         if value:
             return value
-    return None
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
     return None
 
 
