@@ -13,6 +13,7 @@ import click
 
 from haloform.apply import ApplyEvent, EventKind
 from haloform.common.text import visible
+from haloform.plan.model import resource_key
 
 
 @dataclass
@@ -26,7 +27,7 @@ class ApplyProgress:
 
     def __call__(self, event: ApplyEvent) -> None:
         if event.kind is EventKind.RESULT and event.result is not None:
-            key = f"{event.result.kind}/{event.result.guid}"
+            key = resource_key(event.result.kind, event.result.guid)
             number = self._numbers.setdefault(key, len(self._numbers) + 1)
             click.echo(f"[{number}/{self.total}] {visible(event.message)}", err=True)
         elif self.verbose:

@@ -93,13 +93,10 @@ def _reorder(node: CommentedMap, order: tuple[str, ...]) -> None:
     """Known keys in ``order``, unknown ones after them as they were; comments travel
     with their keys (ruamel keeps them per key)."""
     rank = {key: index for index, key in enumerate(order)}
-    keys = sorted(node, key=lambda key: (rank.get(str(key), len(rank)), _position(node, key)))
+    written = {key: index for index, key in enumerate(node)}
+    keys = sorted(node, key=lambda key: (rank.get(str(key), len(rank)), written[key]))
     for key in keys:
         node.move_to_end(key)
-
-
-def _position(node: CommentedMap, key: Any) -> int:
-    return list(node).index(key)
 
 
 def _nested_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
