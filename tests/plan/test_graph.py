@@ -75,11 +75,19 @@ def refuse(change: Change, keys: frozenset[str]) -> Change:
 
 def test_what_is_referenced_goes_first_and_is_deleted_last() -> None:
     rule = bare("rule", Action.CREATE, "Workflow/flow")
-    flow = bare("flow", Action.UPDATE)
+    flow = bare("flow", Action.CREATE)
     old_rule = bare("old rule", Action.DELETE, "Workflow/old flow")
     old_flow = bare("old flow", Action.DELETE)
     levels = apply_levels([old_flow, rule, old_rule, flow])
     assert names(levels) == [["flow"], ["rule"], ["old rule"], ["old flow"]]
+
+
+def test_a_resource_only_updated_is_not_waited_for() -> None:
+    """Its id is known already: what refers to it goes out in the same level."""
+    rule = bare("rule", Action.CREATE, "Workflow/flow")
+    other = bare("other", Action.UPDATE, "Workflow/flow")
+    flow = bare("flow", Action.UPDATE)
+    assert names(apply_levels([flow, other, rule])) == [["rule", "flow", "other"]]
 
 
 def test_a_level_is_sorted_creates_first_then_by_kind_and_name() -> None:
@@ -167,7 +175,7 @@ def test_one_resource_changed_twice_is_refused() -> None:
         apply_levels([bare("A"), bare("A", Action.UPDATE)])
 
 
-def test_the_documents_order_workflows_before_the_rule_that_sets_them() -> None:
+def test_the_documents_order_new_workflows_before_the_rule_that_sets_them() -> None:
     flow, rule = by_kind("Workflow"), by_kind("TicketRule")
     assert flow is not None and rule is not None
     incident = flow.parse(documents.workflow())
@@ -176,8 +184,10 @@ def test_the_documents_order_workflows_before_the_rule_that_sets_them() -> None:
     assert (dependency.kind, dependency.name) == ("Workflow", incident.name)
     depends_on = (resource_key(incident.kind, incident.guid),)  # the planner's name -> guid
     uses = change(p1).model_copy(update={"depends_on": depends_on})
-    levels = apply_levels([uses, change(incident, Action.UPDATE)])
+    levels = apply_levels([uses, change(incident)])
     assert names(levels) == [["Incident Lifecycle"], ["P1 to Network team"]]
+    updated = apply_levels([uses, change(incident, Action.UPDATE)])
+    assert names(updated) == [["P1 to Network team", "Incident Lifecycle"]]
 
 
 @given(st.lists(st.lists(st.integers(0, 11), max_size=4), min_size=1, max_size=12), st.data())
@@ -200,8 +210,8 @@ def test_every_change_comes_after_what_it_depends_on(
         for key in set(item.depends_on) & set(position):
             if item.action is Action.DELETE and _action(changes, key) is Action.DELETE:
                 assert position[item.key] < position[key], "a user is deleted first"
-            elif _action(changes, key) is not Action.DELETE and item.action is not Action.DELETE:
-                assert position[key] < position[item.key]
+            elif _action(changes, key) is Action.CREATE and item.action is not Action.DELETE:
+                assert position[key] < position[item.key], "a new resource is made first"
 
 
 @given(st.lists(st.lists(st.integers(0, 7), max_size=3), min_size=1, max_size=8))

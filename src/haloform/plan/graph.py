@@ -32,10 +32,12 @@ Two consumers, one function each:
   cycle among deletes).
 - The applier calls ``apply_levels(changes)``: creates and updates level by level in
   dependency order, then deletes level by level in reverse (a rule that uses a
-  workflow is deleted before the workflow). A level is never mixed: the first level
-  whose changes are deletes starts the deletes, and the applier sends the changes'
-  ``deferred`` fields in its second pass, then the deletes' detaching updates, just
-  before it.
+  workflow is deleted before the workflow). Among creates and updates only a create
+  is waited for: a resource that exists already has its id, so a rule that sets a
+  workflow the plan merely updates goes out in the same level as it. A level is never
+  mixed: the first level whose changes are deletes starts the deletes, and the
+  applier sends the changes' ``deferred`` fields in its second pass, then the
+  deletes' detaching updates, just before it.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def apply_levels(changes: Sequence[Change]) -> list[list[Change]]:
     changes depend on nothing in their own or a later level (sorted by ``sort_key``)."""
     upserts = [change for change in changes if change.action is not Action.DELETE]
     deletes = [change for change in changes if change.action is Action.DELETE]
-    return _levels(upserts, reverse=False) + _levels(deletes, reverse=True)
+    return _levels(upserts, reverse=False, into=Action.CREATE) + _levels(deletes, reverse=True)
 
 
 def break_cycles(changes: Sequence[Change], strip: Strip, detach: Strip | None = None) -> Untangled:
@@ -148,9 +150,12 @@ def _detached(change: Change, cuts: Mapping[str, Cycle], detach: Strip | None) -
     return detached
 
 
-def _levels(changes: Sequence[Change], *, reverse: bool) -> list[list[Change]]:
+def _levels(
+    changes: Sequence[Change], *, reverse: bool, into: Action | None = None
+) -> list[list[Change]]:
+    """``changes`` in waves; with ``into``, only a dependency doing that is waited for."""
     by_key = _by_key(changes)
-    sorter = _sorter(_graph(changes, reverse=reverse))
+    sorter = _sorter(_graph(changes, reverse=reverse, into=into))
     try:
         sorter.prepare()
     except CycleError as error:
@@ -178,10 +183,11 @@ def _by_key(changes: Iterable[Change]) -> dict[str, Change]:
     return by_key
 
 
-def _graph(changes: Iterable[Change], *, reverse: bool) -> Graph:
-    """What each change waits for; reversed, a dependency waits for its dependents."""
+def _graph(changes: Iterable[Change], *, reverse: bool, into: Action | None = None) -> Graph:
+    """What each change waits for; reversed, a dependency waits for its dependents.
+    With ``into``, only edges into changes of that action count."""
     changes = list(changes)
-    keys = {change.key for change in changes}
+    keys = {change.key for change in changes if into is None or change.action is into}
     graph: Graph = {change.key: set() for change in changes}
     for change in changes:
         for dependency in set(change.depends_on) & keys - {change.key}:
