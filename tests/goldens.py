@@ -1,7 +1,8 @@
-"""Golden files: rendered output pinned byte for byte under ``tests/golden/``.
+"""Golden files: rendered output pinned byte for byte.
 
-Run ``HALOFORM_UPDATE_GOLDEN=1 pytest`` to rewrite them after an intended change, then
-review the diff like any other.
+Run ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest`` to rewrite them after an intended
+change, then review the diff like any other. Each test folder keeps its own
+``golden/`` beside it; this is the one comparison they all use.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from pathlib import Path
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
 
-def assert_golden(name: str, actual: str) -> None:
-    """``actual`` must equal ``tests/golden/<name>``."""
-    path = GOLDEN_DIR / name
-    if os.environ.get("HALOFORM_UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}: run with HALOFORM_UPDATE_GOLDEN=1, review it"
-    assert actual == path.read_text(encoding="utf-8")
+def assert_golden(name: str, actual: str, directory: Path = GOLDEN_DIR) -> None:
+    """``actual`` must equal ``directory/<name>`` (or rewrites it on request)."""
+    path = directory / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+    assert path.is_file(), f"no golden file {path}: run with UPDATE_GOLDEN=1, review it"
+    expected = path.read_bytes().decode("utf-8")
+    assert actual == expected, f"{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites)"

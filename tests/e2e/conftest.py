@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -29,6 +28,7 @@ from haloform.kinds import by_kind
 from haloform.load.settings import load_project
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest
+from tests import goldens
 from tests.conftest import LIVE_TENANT_VARIABLES, client_for
 from tests.repo_builder import Files, write_repo
 
@@ -177,12 +177,5 @@ def fields_of(change: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 
 def assert_golden(name: str, actual: str) -> None:
-    """``actual`` equals ``tests/e2e/golden/<name>``; ``UPDATE_GOLDEN=1`` rewrites it
-    (the convention of ``tests/render``): review the diff before committing it."""
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(actual.encode("utf-8"))
-    assert path.exists(), f"no golden file {name}: run with UPDATE_GOLDEN=1"
-    expected = path.read_bytes().decode("utf-8")
-    assert actual == expected, f"{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites)"
+    """``actual`` equals ``tests/e2e/golden/<name>`` (see ``tests.goldens``)."""
+    goldens.assert_golden(name, actual, GOLDEN)
