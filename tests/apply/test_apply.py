@@ -10,7 +10,7 @@ import pytest
 from haloform.apply import ApplyEvent, EventKind, Status, apply_plan
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient
-from haloform.plan.model import Action
+from haloform.plan.model import Action, Referenced
 from tests.apply.conftest import Tap
 from tests.apply.plans import (
     AGENT_ALICE,
@@ -90,6 +90,23 @@ async def test_a_reference_outside_the_plan_is_found_by_listing_its_kind_once(
     assert report.ok
     assert halo.stats.api["GET /Workflow"] - before == 1
     assert {row["new_workflow_id"] for row in emu.records("TicketRules")} == {saved["id"]}
+
+
+async def test_a_reference_the_plan_holds_an_id_for_is_sent_without_a_list(
+    emu: Emulator, halo: HaloClient
+) -> None:
+    flow = new_guid()
+    [saved] = await halo.post("/Workflow", [workflow(flow, "Existing")])
+    new = create(RULE, rule(new_guid(), "R", new_workflow_id=ref(WORKFLOW, flow)))
+    known = Referenced(kind=WORKFLOW, guid=flow, name="Existing", live_id=saved["id"])
+    plan = plan_of(new).model_copy(update={"referenced": (known,)})
+    before = halo.stats.api["GET /Workflow"]
+
+    report = await apply_plan(plan, halo, levels=levels(plan))
+
+    assert report.ok
+    assert halo.stats.api["GET /Workflow"] == before
+    assert [row["new_workflow_id"] for row in emu.records("TicketRules")] == [saved["id"]]
 
 
 async def test_a_reference_to_nothing_fails_that_change_only(

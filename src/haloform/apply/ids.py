@@ -2,9 +2,10 @@
 
 A plan holds references to managed resources as ``{"$managed": "Workflow/<guid>"}``,
 because a workflow the plan creates has no id until Halo gives it one. The applier
-learns ids as it goes (from the plan's updates, from what creates answer, from a list
-of the tenant when a reference points outside the plan) and swaps them in only right
-before a payload is sent.
+learns ids as it goes (from the plan's updates and the unchanged resources it refers
+to, from what creates answer, and from a list of the tenant only for a reference the
+plan holds no id for, as in a plan from an older haloform) and swaps them in only
+right before a payload is sent.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from haloform.common.ids import record_id
 from haloform.halo import Record
-from haloform.plan.model import Change
+from haloform.plan.model import Change, Plan
 from haloform.resolve.edges import edge_key, payload_edges, payload_ref
 
 
@@ -36,9 +37,12 @@ class IdMap:
         self._ids = dict(ids or {})
 
     @classmethod
-    def from_changes(cls, changes: Iterable[Change]) -> IdMap:
-        """The ids a plan already knows: those of the records it updates or deletes."""
-        return cls({change_key(c): c.live_id for c in changes if c.live_id is not None})
+    def from_plan(cls, plan: Plan) -> IdMap:
+        """The ids a plan already knows: of the records it updates or deletes, and of
+        the unchanged ones its changes refer to."""
+        ids = {edge_key(r.kind, r.guid): r.live_id for r in plan.referenced}
+        ids.update((change_key(c), c.live_id) for c in plan.changes if c.live_id is not None)
+        return cls(ids)
 
     def __contains__(self, key: str) -> bool:
         return key in self._ids

@@ -59,7 +59,7 @@ class Run:
     ) -> None:
         self.plan, self.client, self.options = plan, client, options
         self.environ, self.journal = environ, journal
-        self.ids = IdMap.from_changes(plan.changes)
+        self.ids = IdMap.from_plan(plan)
         self.changes = {change_key(change): change for change in plan.changes}
         self.listed: dict[str, str | None] = {}
         """Kinds listed to resolve references: None, or why the list failed."""

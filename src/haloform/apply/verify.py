@@ -12,7 +12,9 @@ keep.
 
 The comparison needs no lookup directory: both sides hold the same tenant ids for
 agents, statuses and the like, and ids compare as exactly as names. Managed references
-(a rule's workflow) are read through the lists this module reads anyway.
+(a rule's workflow) are named through the lists this module reads anyway, and, for a
+kind it did not write, through the ids the plan recorded (``Plan.referenced``): a
+reference Halo turned into some other id matches neither, and is reported.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from haloform.fetch.reader import (
 from haloform.kinds import KindSpec, by_kind
 from haloform.load.repo import Repo
 from haloform.plan.model import Action, Change, Plan
-from haloform.resolve.edges import payload_edges
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import tenant_index
@@ -95,25 +96,52 @@ async def verify_writes(
     ``applied`` (key -> the live id they got) and compare each with what was sent."""
     keys = {normal_key(key) for key in applied}
     changes = [change for change in plan.changes if change_key(change) in keys]
-    specs = _specs(changes)
-    kinds = await asyncio.gather(*(read_kind(client, spec) for spec in specs))
-    live = LiveState({kind.spec.kind: kind for kind in kinds}, Directory())
+    live = LiveState(_referenced(plan), Directory())
+    written = _specs(changes)
+    await _read_kinds(client, live, written)
     await _read_details(client, live, changes)
-    # An empty repo: the names references show come from the rows just read.
+    found = _compare_all(changes, live)
+    recorded = [kind.spec for kind in live.kinds.values() if kind.spec not in written]
+    if found and recorded:
+        # Something was not kept: list the kinds the plan only recorded ids of, so
+        # the report names what Halo holds instead of a bare id.
+        await _read_kinds(client, live, recorded)
+        found = _compare_all(changes, live)
+    return Verification(checked=len(changes), not_kept=tuple(found))
+
+
+async def _read_kinds(client: Reader, live: LiveState, specs: Iterable[KindSpec]) -> None:
+    for kind in await asyncio.gather(*(read_kind(client, spec) for spec in specs)):
+        live.kinds[kind.spec.kind] = kind
+
+
+def _compare_all(changes: Iterable[Change], live: LiveState) -> list[NotKept]:
+    # An empty repo: the names references show come from the rows at hand.
     index = tenant_index(Repo(root=Path()), live, {})
     found: list[NotKept] = []
     for change in changes:
         found.extend(_compare(change, live.kinds[change.kind], index))
-    return Verification(checked=len(changes), not_kept=tuple(found))
+    return found
 
 
 def _specs(changes: Iterable[Change]) -> list[KindSpec]:
-    """The kinds written, and the kinds their managed references point at."""
-    kinds: set[str] = set()
-    for change in changes:
-        kinds.add(change.kind)
-        kinds.update(key.partition("/")[0] for key in payload_edges(_sent(change)))
+    """The kinds written: they are read back."""
+    kinds = {change.kind for change in changes}
     return [spec for kind in sorted(kinds) if (spec := by_kind(kind)) is not None]
+
+
+def _referenced(plan: Plan) -> dict[str, LiveKind]:
+    """Rows for what the changes refer to and did not change, as the plan recorded them."""
+    rows: dict[str, list[Record]] = {}
+    for ref in plan.referenced:
+        rows.setdefault(ref.kind, []).append(
+            {"id": ref.live_id, "guid": ref.guid, "name": ref.name}
+        )
+    return {
+        kind: LiveKind(spec, found)
+        for kind, found in rows.items()
+        if (spec := by_kind(kind)) is not None
+    }
 
 
 def _sent(change: Change) -> dict[str, Any]:

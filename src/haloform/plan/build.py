@@ -32,7 +32,7 @@ from haloform.plan.context import with_neighbours
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.in_use import in_use_warnings
-from haloform.plan.model import Action, Change, Plan, Unmanaged, resource_key
+from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged, resource_key
 from haloform.plan.payload import detach_payload, update_payload
 from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.duplicates import shared_guid_warnings
@@ -40,6 +40,7 @@ from haloform.resolve.edges import (
     desired_edges,
     edge_key,
     live_edges,
+    payload_edges,
     reference_fields,
     without_refs,
 )
@@ -111,10 +112,27 @@ async def make_plan(
         changes=tuple(changes),
         unchanged=ctx.unchanged,
         unmanaged=tuple(unmanaged),
+        referenced=_referenced(live, changes),
         warnings=tuple(ctx.warnings),
         targets=request.targets,
         repo=str(request.repo.root.resolve()),
     )
+
+
+def _referenced(live: LiveState, changes: Sequence[Change]) -> tuple[Referenced, ...]:
+    """What the changes refer to and leave alone, with the ids the tenant gave them: the
+    applier sends those ids instead of listing the tenant again to learn them."""
+    changed = {edge_key(change.kind, change.guid) for change in changes}
+    keys = {key for c in changes for part in (c.payload, c.deferred) for key in payload_edges(part)}
+    found = []
+    for key in sorted(keys - changed):
+        kind, _, guid = key.partition("/")
+        record = live.kinds[kind].by_guid(guid) if kind in live.kinds else None
+        live_id = known_id(record) if record is not None else None
+        if record is not None and live_id is not None:
+            name = str(record.get("name") or "")
+            found.append(Referenced(kind=kind, guid=guid, name=name, live_id=live_id))
+    return tuple(found)
 
 
 def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
 """Bumped when a saved plan's shape changes incompatibly."""
 
 
@@ -115,6 +115,16 @@ class Change(_Frozen):
         return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
 
 
+class Referenced(_Frozen):
+    """A managed resource the changes refer to that the plan leaves as it is: its id,
+    as read when planning, so the applier need not list the tenant again for it."""
+
+    kind: str
+    guid: str
+    name: str
+    live_id: int
+
+
 class Unmanaged(_Frozen):
     """A live resource no file describes; reported, never touched."""
 
@@ -134,6 +144,9 @@ class Plan(_Frozen):
     changes: tuple[Change, ...] = ()
     unchanged: int = 0
     unmanaged: tuple[Unmanaged, ...] = ()
+    referenced: tuple[Referenced, ...] = ()
+    """Unchanged managed resources the changes' payloads refer to, with their ids
+    (part of the digest: an apply of a saved plan first checks they still exist)."""
     warnings: tuple[str, ...] = ()
     targets: tuple[str, ...] = Field(default=())
     """``--target`` filters the plan was made with (empty: everything)."""
