@@ -61,6 +61,15 @@ def test_empty_tenant_to_converged(examples: Haloform) -> None:
     assert examples.assert_converged()["summary"]["unchanged"] == RESOURCE_COUNT
 
 
+def test_apply_plans_writes_and_verifies_over_one_client(examples: Haloform) -> None:
+    """One token and one rate budget for the whole command: ``-v`` reports each
+    client's requests when it closes, so one summary line means one client."""
+    result = examples("apply", ".", "--auto-approve", "-v")
+    summaries = [line for line in result.stderr.splitlines() if line.startswith("haloform made")]
+    assert len(summaries) == 1, summaries
+    assert summaries[0].endswith("auth: GET /api/authinfo x1, POST /auth/token x1")
+
+
 def test_edits_plan_as_exactly_those_field_changes(examples: Haloform) -> None:
     examples.apply()
     examples.edit("workflows/incident.yaml", "name: Assigned\n", "name: Assigned to agent\n")

@@ -12,6 +12,8 @@ import contextlib
 import os
 import signal
 import sys
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -30,15 +32,25 @@ from haloform.apply import (
 from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.health_cmd import watch_after_apply
-from haloform.cli.plan_cmds import Planned, journals, last_apply, make, make_plan_for, tenant_key
+from haloform.cli.plan_cmds import (
+    Planned,
+    journals,
+    last_apply,
+    plan_request,
+    plan_with,
+    tenant_key,
+)
 from haloform.cli.progress import ApplyProgress
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.session import TenantSession
+from haloform.cli.tenants import Target, choose
 from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
+from haloform.halo import HaloClient
 from haloform.health import parse_duration, utc_now
 from haloform.load.documents import PROJECT_FILES
 from haloform.load.secrets import secret_variable
 from haloform.load.settings import load_project
+from haloform.plan.build import PlanRequest
 from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
 from haloform.render import render
@@ -93,7 +105,7 @@ def _check_secrets(plan: Plan) -> None:
         raise ConfigError("secrets are missing; nothing was applied:\n  " + "\n  ".join(missing))
 
 
-def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Planned:
+def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> _Job:
     """Report the environment's last apply if it did not finish, then plan afresh:
     the tenant, not the journal, says what is left to do."""
     project = load_project(directory)
@@ -110,24 +122,52 @@ def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Plan
         )
     else:
         click.echo(f"Nothing to resume: {how_it_ended(last)}.", err=True)
-    return make_plan_for(directory, project, target, targets)
+    return _Job(target, plan_request(directory, project, target, targets))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What an apply works from: a repo to plan, or a plan saved earlier."""
+
+    target: Target
+    request: PlanRequest | None = None
+    saved: Plan | None = None
+
+    def planned(self, session: TenantSession) -> Planned:
+        if self.saved is not None:
+            return Planned(self.saved, self.target)
+        assert self.request is not None
+        plan = session.run(partial(plan_with, request=self.request))
+        return Planned(plan, self.target, self.request.repo)
+
+
+def _job(
+    source: Path, env: str | None, targets: tuple[str, ...], repo: Path | None, resume: bool
+) -> _Job:
+    if resume:
+        return _resumed(source, env, targets)
+    if source.is_file() and source.suffix not in (".yaml", ".yml"):
+        planned = _saved(source, env, repo)
+        return _Job(planned.target, saved=planned.plan)
+    project = load_project(source)
+    target = choose(project, env, source)
+    return _Job(target, plan_request(source, project, target, targets))
 
 
 async def _apply(
-    planned: Planned, saved: bool, options: ApplyOptions, journal: JournalFile
+    client: HaloClient, planned: Planned, saved: bool, options: ApplyOptions, journal: JournalFile
 ) -> ApplyReport:
     _stop_on_sigterm()
-    async with open_client(planned.target) as client:
-        if saved:
-            moved = await moved_since(client, planned.plan)
-            if moved:
-                raise PlanError(
-                    "the tenant changed since the plan was made; nothing was "
-                    "applied:\n" + "\n".join(f"  {line}" for line in moved)
-                )
-        hook = ApplyProgress(len(planned.plan.changes), verbose=bool(state().verbose))
-        applier = Applier(client, options, on_event=hook, journal=journal)
-        return await applier.apply(planned.plan)
+    if saved:
+        moved = await moved_since(client, planned.plan)
+        if moved:
+            raise PlanError(
+                "the tenant changed since the plan was made; nothing was "
+                "applied:\n" + "\n".join(f"  {line}" for line in moved)
+            )
+    hook = ApplyProgress(len(planned.plan.changes), verbose=bool(state().verbose))
+    applier = Applier(client, options, on_event=hook, journal=journal)
+    return await applier.apply(planned.plan)
 
 
 def _stop_on_sigterm() -> None:
@@ -199,23 +239,23 @@ def apply(
     saved = source.is_file() and source.suffix not in (".yaml", ".yml")
     if resume and saved:
         raise PlanError("--resume plans afresh from the tenant: give the repo, not a saved plan")
-    if resume:
-        planned = _resumed(source, env, targets)
-    else:
-        planned = _saved(source, env, repo) if saved else make(source, env, targets)
-    click.echo(render(planned.plan, "text", color=use_color()), nl=False)
-    if not planned.plan.has_changes:
-        _journal_nothing(planned)
-        return
     watching = parse_duration(watch) if watch is not None else None
-    _confirm(planned.target, auto_approve)
+    job = _job(source, env, targets, repo, resume)
     options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
-    started = utc_now()
-    report = _run(planned, saved, options)
-    click.echo(render_report(report), nl=False)
-    healthy = watching is None or watch_after_apply(
-        planned.target, planned.plan, report, started, watching
-    )
+    lock = job.target.state_dir / "locks" / f"{tenant_key(job.target)}.lock"
+    with apply_lock(lock, job.target.label), TenantSession(job.target) as session:
+        planned = job.planned(session)
+        click.echo(render(planned.plan, "text", color=use_color()), nl=False)
+        if not planned.plan.has_changes:
+            _journal_nothing(planned)
+            return
+        _confirm(planned.target, auto_approve)
+        started = utc_now()
+        report = _run(session, planned, saved, options)
+        click.echo(render_report(report), nl=False)
+        healthy = watching is None or watch_after_apply(
+            session, planned.plan, report, started, watching
+        )
     if not (report.ok and healthy):
         click.get_current_context().exit(1)
 
@@ -226,13 +266,15 @@ def _journal_path(planned: Planned) -> Path:
     return new_journal_path(journals(target), tenant_key(target), planned.plan.digest)
 
 
-def _run(planned: Planned, saved: bool, options: ApplyOptions) -> ApplyReport:
+def _run(
+    session: TenantSession, planned: Planned, saved: bool, options: ApplyOptions
+) -> ApplyReport:
     """Apply, journaled; a Ctrl-C prints what ran and exits 130."""
     path = _journal_path(planned)
-    lock = planned.target.state_dir / "locks" / f"{tenant_key(planned.target)}.lock"
-    with apply_lock(lock, planned.target.label), JournalFile(path) as journal:
+    with JournalFile(path) as journal:
+        work = partial(_apply, planned=planned, saved=saved, options=options, journal=journal)
         try:
-            return asyncio.run(_apply(planned, saved, options, journal))
+            return session.run(work)
         except KeyboardInterrupt:
             journal.close()
             _interrupted(path, INTERRUPTED_EXIT)

@@ -3,7 +3,6 @@ call the core, render, exit (0 nothing failed, 2 failures found, 1 an error)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +10,9 @@ import click
 
 from haloform.apply import ApplyReport
 from haloform.cli.context import common_options
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.session import TenantSession
+from haloform.cli.tenants import Target, choose
+from haloform.halo import HaloClient
 from haloform.health import (
     FORMATS,
     HealthReport,
@@ -40,10 +41,9 @@ def _repo(directory: Path, target: Target) -> Repo:
     return repo
 
 
-async def _check(target: Target, repo: Repo, since: datetime) -> HealthReport:
-    async with open_client(target) as client:
-        workflows = await locate(client, declared_workflows(repo))
-        return await check_health(client, target.label, workflows, since, utc_now())
+async def _check(client: HaloClient, label: str, repo: Repo, since: datetime) -> HealthReport:
+    workflows = await locate(client, declared_workflows(repo))
+    return await check_health(client, label, workflows, since, utc_now())
 
 
 @click.command("health")
@@ -64,26 +64,32 @@ def health(directory: Path, env: str | None, since: str, fmt: str) -> None:
     window = parse_duration(since)  # a bad one is a ConfigError: exit 1, not a usage 2
     target = choose(load_project(directory), env, directory)
     repo = _repo(directory, target)
-    report = asyncio.run(_check(target, repo, utc_now() - window))
+    with TenantSession(target) as session:
+        start = utc_now() - window
+        report = session.run(lambda client: _check(client, target.label, repo, start))
     click.echo(render_health(report, fmt), nl=False)
     if report.failed:
         click.get_current_context().exit(FAILURES_FOUND)
 
 
 def watch_after_apply(
-    target: Target, plan: Plan, report: ApplyReport, started: datetime, duration: timedelta
+    session: TenantSession,
+    plan: Plan,
+    report: ApplyReport,
+    started: datetime,
+    duration: timedelta,
 ) -> bool:
-    """``apply --watch``: watch the workflows the apply changed; False when they failed."""
+    """``apply --watch``: watch the workflows the apply changed, on the apply's own
+    client; False when they failed."""
     workflows = changed_workflows(plan, report)
     if not workflows:
         click.echo("Watch: the apply changed no workflow; nothing to watch.")
         return True
 
-    async def run() -> HealthReport:
-        async with open_client(target) as client:
-            return await watch(client, target.label, workflows, started, duration)
+    async def run(client: HaloClient) -> HealthReport:
+        return await watch(client, session.target.label, workflows, started, duration)
 
     click.echo(f"Watching {len(workflows)} workflows for {duration}...", err=True)
-    health_report = asyncio.run(run())
+    health_report = session.run(run)
     click.echo(render_health(health_report, "text"), nl=False)
     return not health_report.failures

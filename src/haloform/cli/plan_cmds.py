@@ -3,7 +3,6 @@ look-ups ``haloform apply`` shares with it."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 from dataclasses import dataclass, replace
@@ -16,8 +15,10 @@ from haloform.analyze.lint import findings_for
 from haloform.apply import JournalState, latest_journal, read_journal
 from haloform.cli.ci_env import render_options
 from haloform.cli.context import common_options, env_option, state, use_color
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.session import TenantSession
+from haloform.cli.tenants import Target, choose
 from haloform.errors import ConfigError
+from haloform.fetch.reader import Reader
 from haloform.kinds import by_kind
 from haloform.load.repo import Repo
 from haloform.load.secrets import missing_secrets
@@ -40,9 +41,10 @@ class Planned:
     """The repo planned from (None for a saved plan): lint reads it for the comment."""
 
 
-def _request(
+def plan_request(
     directory: Path, project: Project, target: Target, targets: tuple[str, ...]
 ) -> PlanRequest:
+    """What to plan, validated offline first: a repo with errors never reaches a tenant."""
     repo = validate_repo(directory, project.variables_for(target.environment))
     repo.diagnostics.extend(missing_secrets(repo, os.environ))
     for warning in repo.diagnostics.warnings:
@@ -60,18 +62,20 @@ def _request(
     )
 
 
+async def plan_with(client: Reader, request: PlanRequest) -> Plan:
+    """``request`` planned over ``client``; ``-v`` hears which detail reads it needed."""
+    explain = partial(click.echo, err=True) if state().verbose else None
+    return await make_plan(client, request, explain)
+
+
 def make_plan_for(
     directory: Path, project: Project, target: Target, targets: tuple[str, ...]
 ) -> Planned:
     """Plan the repo at ``directory`` against ``target``'s tenant."""
-    request = _request(directory, project, target, targets)
-
-    async def run() -> Plan:
-        async with open_client(target) as client:
-            explain = partial(click.echo, err=True) if state().verbose else None
-            return await make_plan(client, request, explain)
-
-    return Planned(asyncio.run(run()), target, request.repo)
+    request = plan_request(directory, project, target, targets)
+    with TenantSession(target) as session:
+        plan = session.run(partial(plan_with, request=request))
+    return Planned(plan, target, request.repo)
 
 
 def findings(planned: Planned) -> dict[str, tuple[str, ...]]:

@@ -177,7 +177,7 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
             try:
                 yield client
             except AuthError as error:
-                raise _with_origin(error, target) from error
+                raise with_origin(error, target) from error
         _report(client)
         return
     target.state_dir.mkdir(parents=True, exist_ok=True)
@@ -224,7 +224,7 @@ def embedded_credentials(emu: Emulator) -> Credentials:
     )
 
 
-def _with_origin(error: AuthError, target: Target) -> AuthError:
+def with_origin(error: AuthError, target: Target) -> AuthError:
     """``error`` naming the tenant and the variables its credentials came from (never
     their values), so the admin knows which secret to check."""
     if target.name == FROM_ENV:
