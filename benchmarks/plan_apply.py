@@ -3,7 +3,12 @@
 ::
 
     .venv/bin/python benchmarks/plan_apply.py              # 1,000 rules, 50 workflows, 20 ms
+    .venv/bin/python benchmarks/plan_apply.py --stages     # workflows with stages too
     .venv/bin/python benchmarks/plan_apply.py --quick      # a small smoke run
+
+The default tenant is the one issue 13 measured: 1,000 rules, 50 workflows with steps
+and actions, 20 event rules. Stages are detail-only in Halo (FACTS.md), so with
+``--stages`` every workflow costs a ``GET /Workflow/{id}`` and ``-v`` says why.
 
 Five phases run against one emulated tenant: plan against the empty tenant, apply,
 plan again (which must be empty, else the script exits 1), edit a tenth of the rules
@@ -97,8 +102,11 @@ def guid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def workflow(index: int, switch_to: str | None, rng: random.Random) -> Document:
-    """Four steps and three stages; step 3 hands the ticket to ``switch_to`` if given."""
+def workflow(
+    index: int, switch_to: str | None, rng: random.Random, stages: bool = False
+) -> Document:
+    """Four steps (and three stages, if asked); step 3 hands the ticket to
+    ``switch_to`` if given."""
     escalated: Document = {"step_id": 3, "name": "Escalated", "stage_number": 2}
     if switch_to is None:
         escalated["actions"] = [_action("Resolve", 4, 1)]
@@ -113,29 +121,34 @@ def workflow(index: int, switch_to: str | None, rng: random.Random) -> Document:
         escalated,
         {"step_id": 4, "name": "Resolved", "isend": True, "stage_number": 3},
     ]  # fmt: skip
-    stages = [
-        {"sequence": n, "name": name, "outcome_step": step}
-        for n, (name, step) in enumerate((("Triage", 1), ("Work", 2), ("Done", 4)), start=1)
-    ]
-    return {
+    document: Document = {
         "kind": "Workflow",
         "guid": guid(rng),
         "name": f"Flow {index:03d}",
         "note": f"Generated workflow {index}",
-        "stages": stages,
-        "steps": steps,
     }
+    if not stages:
+        return {**document, "steps": [_without("stage_number", step) for step in steps]}
+    document["stages"] = [
+        {"sequence": n, "name": name, "outcome_step": step}
+        for n, (name, step) in enumerate((("Triage", 1), ("Work", 2), ("Done", 4)), start=1)
+    ]
+    return {**document, "steps": steps}
+
+
+def _without(key: str, mapping: Document) -> Document:
+    return {k: v for k, v in mapping.items() if k != key}
 
 
 def _action(outcome: str, end_step: int, seq: int) -> Document:
     return {"action_id": {"outcome": outcome}, "end_step": end_step, "seq": seq}
 
 
-def workflows(count: int, rng: random.Random) -> list[Document]:
+def workflows(count: int, rng: random.Random, stages: bool = False) -> list[Document]:
     """Every fourth workflow switches tickets to the next one (never a cycle)."""
     names = [f"Flow {i:03d}" for i in range(count)]
     return [
-        workflow(i, names[i + 1] if i % 4 == 0 and i + 1 < count else None, rng)
+        workflow(i, names[i + 1] if i % 4 == 0 and i + 1 < count else None, rng, stages)
         for i in range(count)
     ]
 
@@ -187,9 +200,9 @@ def event_rule(index: int, rng: random.Random) -> Document:
     }  # fmt: skip
 
 
-def generate(rules: int, flows: int, events: int, seed: int) -> Corpus:
+def generate(rules: int, flows: int, events: int, seed: int, stages: bool = False) -> Corpus:
     rng = random.Random(seed)
-    corpus = Corpus(workflows=workflows(flows, rng))
+    corpus = Corpus(workflows=workflows(flows, rng, stages))
     corpus.rules = [ticket_rule(i, corpus.workflows, rng) for i in range(rules)]
     corpus.event_rules = [event_rule(i, rng) for i in range(events)]
     return corpus
@@ -321,6 +334,7 @@ class Settings:
     concurrency: int
     edit_share: float
     seed: int
+    stages: bool = False
 
 
 @dataclass(frozen=True)
@@ -395,7 +409,7 @@ class Bench:
         return PlanFigures(load_s, compute[0], diff_s, fields, peak / 2**20, len(repo.resources))
 
     async def apply(self, name: str, plan: Plan) -> ApplyReport:
-        options = ApplyOptions(batch_size=self.settings.batch_size)
+        options = ApplyOptions(batch_size=self.settings.batch_size, verify=True)
         self.meter.mark()
         with stopwatch() as wall:
             report = await Applier(self.client, options).apply(plan)
@@ -456,8 +470,8 @@ def print_header(settings: Settings, corpus: Corpus) -> None:
     limit = "off" if settings.rate_limit is None else f"{settings.rate_limit} / 300 s"
     print(
         f"haloform plan/apply benchmark: {settings.rules} ticket rules, "
-        f"{settings.workflows} workflows, {settings.event_rules} event rules "
-        f"({corpus.size} resources)\n"
+        f"{settings.workflows} workflows{' with stages' if settings.stages else ''}, "
+        f"{settings.event_rules} event rules ({corpus.size} resources)\n"
         f"emulator latency {settings.latency_ms:g} ms per request; client rate limiter {limit}; "
         f"concurrency {settings.concurrency}; batch size {settings.batch_size}\n"
     )
@@ -524,7 +538,8 @@ def parse(argv: Sequence[str] | None) -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
     parser.add_argument("--rules", type=int, default=1000, help="ticket rules (1000)")
     parser.add_argument("--workflows", type=int, default=50, help="workflows (50)")
-    parser.add_argument("--event-rules", type=int, default=5, help="event rules (5)")
+    parser.add_argument("--event-rules", type=int, default=20, help="event rules (20)")
+    parser.add_argument("--stages", action="store_true", help="workflows carry stages too")
     parser.add_argument("--latency-ms", type=float, default=20, help="per request (20)")
     parser.add_argument("--batch-size", type=int, default=50, help="records per POST (50)")
     parser.add_argument(
@@ -541,7 +556,7 @@ def parse(argv: Sequence[str] | None) -> Settings:
         parser.error("counts cannot be negative and --batch-size must be at least 1")
     return Settings(
         args.rules, args.workflows, args.event_rules, args.latency_ms, args.batch_size,
-        args.rate_limit, args.concurrency, args.edit_share, args.seed,
+        args.rate_limit, args.concurrency, args.edit_share, args.seed, args.stages,
     )  # fmt: skip
 
 
@@ -555,7 +570,9 @@ def client_for(emu: Emulator, settings: Settings) -> HaloClient:
 
 
 async def bench(settings: Settings, root: Path) -> int:
-    corpus = generate(settings.rules, settings.workflows, settings.event_rules, settings.seed)
+    corpus = generate(
+        settings.rules, settings.workflows, settings.event_rules, settings.seed, settings.stages
+    )
     write(corpus, root)
     print_header(settings, corpus)
     emu = Emulator(EmulatorConfig())

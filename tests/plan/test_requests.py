@@ -5,10 +5,8 @@ use are not listed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -40,19 +38,12 @@ LISTS = {
 EVENT_WHY = "criteria, mappings are set in files and not in list rows"
 
 
-def _steps_only(document: dict[str, Any]) -> dict[str, Any]:
-    """The workflow without stages (nor the steps' stage numbers that name them)."""
-    steps = [{k: v for k, v in step.items() if k != "stage_number"} for step in document["steps"]]
-    return {**{k: v for k, v in document.items() if k != "stages"}, "steps": steps}
-
-
 async def _plan_twice(
-    tmp_path: Path, config: EmulatorConfig, shape: Callable[[dict[str, Any]], dict[str, Any]]
+    tmp_path: Path, config: EmulatorConfig, *, stages: bool = False
 ) -> tuple[dict[str, int], Plan, list[str]]:
     """Apply the generated repo to an empty tenant, then plan it again: the second
     plan's requests by endpoint, the plan, and what ``-v`` would say."""
-    corpus = plan_apply.generate(RULES, FLOWS, EVENTS, seed=7)
-    corpus.workflows = [shape(flow) for flow in corpus.workflows]
+    corpus = plan_apply.generate(RULES, FLOWS, EVENTS, seed=7, stages=stages)
     plan_apply.write(corpus, tmp_path)
     repo = validate_repo(tmp_path)
     repo.diagnostics.raise_for_errors("generated repo")
@@ -72,7 +63,7 @@ async def _plan_twice(
 
 
 async def test_steps_come_from_one_workflowstep_list(tmp_path: Path) -> None:
-    counts, plan, said = await _plan_twice(tmp_path, EmulatorConfig(), _steps_only)
+    counts, plan, said = await _plan_twice(tmp_path, EmulatorConfig())
 
     assert not plan.changes
     assert counts == {**LISTS, "GET /workflowstep": 1}
@@ -86,7 +77,7 @@ async def test_a_stand_in_without_step_actions_falls_back_to_details_and_says_so
     tmp_path: Path,
 ) -> None:
     config = EmulatorConfig(workflowstep_actions=False)
-    counts, plan, said = await _plan_twice(tmp_path, config, _steps_only)
+    counts, plan, said = await _plan_twice(tmp_path, config)
 
     assert not plan.changes
     assert counts == {**LISTS, "GET /workflowstep": 1, "GET /Workflow/{id}": FLOWS}
@@ -101,7 +92,7 @@ async def test_a_stand_in_without_step_actions_falls_back_to_details_and_says_so
 async def test_stages_only_the_detail_carries_need_a_detail_per_workflow(
     tmp_path: Path, config: EmulatorConfig
 ) -> None:
-    counts, plan, said = await _plan_twice(tmp_path, config, lambda flow: flow)
+    counts, plan, said = await _plan_twice(tmp_path, config, stages=True)
 
     assert not plan.changes
     assert counts == {**LISTS, "GET /Workflow/{id}": FLOWS}
@@ -115,7 +106,6 @@ async def test_a_workflow_filled_from_the_step_list_is_rechecked_from_it(tmp_pat
     """A saved plan re-reads such a workflow as it was planned (one /workflowstep, no
     detail), and sees a step renamed in the tenant since."""
     corpus = plan_apply.generate(RULES, FLOWS, EVENTS, seed=7)
-    corpus.workflows = [_steps_only(flow) for flow in corpus.workflows]
     plan_apply.write(corpus, tmp_path)
     request = PlanRequest(repo=validate_repo(tmp_path), environment="t", tenant="e", specs=KINDS)
     emu = Emulator(EmulatorConfig())
@@ -144,5 +134,31 @@ async def test_a_workflow_filled_from_the_step_list_is_rechecked_from_it(tmp_pat
             assert await moved_since(client, plan) == [
                 f"Workflow {change.name!r} changed in the tenant since the plan was made"
             ]
+    finally:
+        emu.close()
+
+
+async def test_the_measured_tenant_plans_in_35_requests_and_is_created_in_25_posts(
+    tmp_path: Path,
+) -> None:
+    """Issue 13's tenant (1,000 rules, 50 workflows, 20 event rules): every create in
+    at most 25 POSTs and no new token; a plan of it in at most 35 requests, auth
+    included (it is 33: 2 auth, 4 kind lists, 7 lookups, 20 event rule details)."""
+    corpus = plan_apply.generate(rules=1000, flows=50, events=20, seed=1)
+    plan_apply.write(corpus, tmp_path)
+    request = PlanRequest(repo=validate_repo(tmp_path), environment="t", tenant="e", specs=KINDS)
+    emu = Emulator(EmulatorConfig())
+    try:
+        async with client_for(emu) as client:
+            plan = await make_plan(client, request)
+            assert len(plan.changes) == 1070
+            auth = client.stats.auth.total()
+            assert (await Applier(client, ApplyOptions(batch_size=50)).apply(plan)).ok
+            posts = sum(n for key, n in client.stats.api.items() if key.startswith("POST "))
+            assert posts == 24  # the goal is 25: 21 of rules, 2 of workflows, 1 of events
+            assert client.stats.auth.total() == auth
+        async with client_for(emu) as client:
+            assert not (await make_plan(client, request)).changes
+            assert client.stats.total == 33, client.stats.summary()
     finally:
         emu.close()

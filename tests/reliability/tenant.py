@@ -71,7 +71,7 @@ def cycle() -> list[Document]:
 
 def corpus(rules: int, flows: int, events: int, seed: int) -> Corpus:
     """The benchmark's generated repo with the Ping/Pong cycle added."""
-    generated = generate(rules, flows, events, seed)
+    generated = generate(rules, flows, events, seed, stages=True)
     generated.workflows.extend(cycle())
     return generated
 
