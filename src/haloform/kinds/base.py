@@ -21,7 +21,6 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     ModelWrapValidatorHandler,
     ValidationError,
     WithJsonSchema,
@@ -33,7 +32,17 @@ from pydantic_core.core_schema import ErrorType
 from haloform.common.paths import join_path
 from haloform.errors import ConfigError
 from haloform.kinds.checks import Check, ChildList, no_check
-from haloform.kinds.refs import Guid, Name, Ref, RefField, field_members, field_paths, nested_models
+from haloform.kinds.frozen import FrozenModel
+from haloform.kinds.refs import (
+    Guid,
+    Name,
+    Ref,
+    RefField,
+    field_members,
+    field_paths,
+    nested_models,
+    share_refs,
+)
 from haloform.kinds.refs import reference_fields as _reference_fields
 from haloform.kinds.unset import FILE_ONLY as FILE_ONLY
 from haloform.kinds.unset import cleared_values, null_errors
@@ -105,18 +114,19 @@ _M = TypeVar("_M")
 _KNOWN_ERRORS = frozenset(get_args(ErrorType))
 
 
-class HaloModel(BaseModel):
+class HaloModel(FrozenModel):
     """An object in a file, shaped like the Halo API object it mirrors."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
-    )
     halo_schema: ClassVar[str]
     """The OpenAPI schema this model mirrors (``FlowHeader``, ``Autoassign``...)."""
     server_owned: ClassVar[frozenset[str]] = frozenset()
     """Names of that schema Halo fills in itself: never in a file, ignored by diffs."""
     zero_unset: ClassVar[frozenset[str]] = frozenset()
     """Numbers and flags whose ``0`` / ``false`` is Halo's "not set" (``kinds.unset``)."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        share_refs(self)
 
     @model_validator(mode="wrap")
     @classmethod
