@@ -8,7 +8,7 @@ import pytest
 
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.repo import load_repo
-from haloform.load.validate import check_repo, summary, validate_repo
+from haloform.load.validate import check_repo, check_resource, summary, validate_repo
 from tests.examples import RESOURCE_COUNT
 from tests.kinds import documents
 from tests.repo_builder import Files, consistent_repo, write_repo
@@ -59,15 +59,31 @@ def test_the_examples_are_clean() -> None:
     assert len(repo.resources) == RESOURCE_COUNT
 
 
-def test_check_repo_adds_to_what_loading_found(tmp_path: Path) -> None:
+def test_each_resource_is_checked_as_it_loads_and_the_repo_after(tmp_path: Path) -> None:
     files = {
         "a.yaml": rule("A", GUID_1, "precedence: x"),
         "b.yaml": rule("B", GUID_2, "new_status_id: 4"),
+        "c.yaml": rule("B", GUID_3),
     }
-    repo = load_repo(write_repo(tmp_path, files))
-    assert [d.field for d in repo.diagnostics] == ["precedence"]
-    check_repo(repo)
+    root = write_repo(tmp_path, files)
+    assert [d.field for d in load_repo(root).diagnostics] == ["precedence"]
+    repo = load_repo(root, check=check_resource)
     assert [d.field for d in repo.diagnostics] == ["precedence", "new_status_id"]
+    check_repo(repo)
+    assert [d.field for d in repo.diagnostics] == ["precedence", "new_status_id", "name"]
+
+
+def test_a_message_after_loading_is_placed_from_the_document_read_again(
+    tmp_path: Path,
+) -> None:
+    """Bodies are dropped once validated: a later message parses its document again
+    and still points at the line and column in its file."""
+    text = f"{rule('A', GUID_1)}---\n# note\n{rule('B', GUID_2, '  # why', 'new_status_id: 4')}"
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("new_status"))
+    item = load_repo(write_repo(tmp_path, {"rules.yaml": text})).resources[1]
+    assert item.document.body is None
+    where = item.at(("new_status_id",))
+    assert (where.file, where.line, where.column) == (str(tmp_path / "rules.yaml"), line, 1)
 
 
 # --- identities ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def rule_findings(repo: Repo) -> Iterator[LintFinding]:
 def _finding(
     item: Declared, rule: str, message: str, field: str = "criteria", *other: Declared
 ) -> LintFinding:
-    where = item.at((field,)) if field in item.document.body else item.location
+    where = item.at((field,)) if field in item.resource.model_fields_set else item.location
     return LintFinding(where, rule, message, key(item), tuple(key(o) for o in other))
 
 

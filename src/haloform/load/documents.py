@@ -22,15 +22,16 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.located import describe_value, did_you_mean
-from haloform.load.yamlio import YamlDocument, YamlFile, location, read_yaml
+from haloform.load.yamlio import YamlDocument, YamlFile, location, parse_yaml, read_yaml
 
 SUFFIXES = (".yaml", ".yml")
 PROJECT_FILES = frozenset({"haloform.yaml", "haloform.yml"})
@@ -55,15 +56,54 @@ class RawDocument:
     line: int
     """1-based line where the document's content starts."""
     kind: str
-    body: dict[Any, Any]
+    body: dict[Any, Any] | None
     """The whole mapping, ``kind`` included, variables substituted, positions kept
-    (a ``LocatedMap``, or ruamel's map when the round-trip parser read the file)."""
+    (a ``LocatedMap``, or ruamel's map when the round-trip parser read the file);
+    None once ``without_body`` dropped it (``located`` then parses ``source`` again)."""
     source: str = ""
     """The document's own text, comments included (read for ``# haloform:`` markers)."""
 
     @property
     def location(self) -> Location:
         return Location(self.file, self.line)
+
+    @property
+    def located(self) -> dict[Any, Any]:
+        """The body with its positions: kept, or parsed again from ``source`` (its
+        lines then count from the document's own start; ``at`` corrects them)."""
+        if self.body is not None:
+            return self.body
+        found = reparse(self.source)
+        return found[0] if found is not None else {}
+
+    def at(self, path: Sequence[PathItem], *, key: bool = False) -> Location:
+        """Where ``path`` is in this document, as ``yamlio.location`` says.
+
+        A repo's located bodies weigh as much as its models (36 MiB for 10,000 rules),
+        and once a document is validated only a message needs them, so the loader
+        drops each body (``without_body``) and the few documents a later message is
+        about are parsed again from their own text."""
+        if self.body is not None:
+            return location(self.file, self.body, path, key=key)
+        found = reparse(self.source)
+        if found is None:
+            return self.location
+        data, line = found
+        where = location(self.file, data, path, key=key)
+        shift = self.line - line
+        return replace(where, line=where.line + shift) if where.line is not None else where
+
+    def without_body(self) -> RawDocument:
+        return replace(self, body=None)
+
+
+@lru_cache(maxsize=64)
+def reparse(source: str) -> tuple[dict[Any, Any], int] | None:
+    """The mapping ``source`` holds and the 1-based line its content starts on, within
+    ``source``; None if it no longer reads as one mapping."""
+    parsed = parse_yaml(source, "")
+    found = next((doc for doc in parsed.documents if isinstance(doc.data, dict)), None)
+    return None if found is None else (found.data, found.line)
 
 
 @dataclass
@@ -171,20 +211,33 @@ def load_tree(
     empty one, makes every reference to an undefined variable an error.
     """
     result = LoadResult()
+    result.documents.extend(iter_tree(root, result.diagnostics, variables, kinds=kinds))
+    return result
+
+
+def iter_tree(
+    root: Path,
+    diagnostics: Diagnostics,
+    variables: Mapping[str, str] | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+) -> Iterator[RawDocument]:
+    """``load_tree``'s documents one file at a time, its problems into ``diagnostics``:
+    a caller that keeps only what it makes of each never holds every body at once."""
     if not root.is_dir() and (root.is_file() or root.is_symlink()):
         walk = RepoWalk()
         if not root.is_symlink() or _check_link(walk, root, root.parent.resolve()):
-            return load_file(root, variables, kinds=kinds)
+            yield from _file_documents(read_yaml(root), variables, kinds, diagnostics)
+            return
     elif not root.is_dir():
-        result.diagnostics.error("no such directory", Location(str(root)))
-        return result
+        diagnostics.error("no such directory", Location(str(root)))
+        return
     else:
         walk = walk_repo(root)
     for link, why in walk.refused:
-        result.diagnostics.error(why, Location(str(link)))
+        diagnostics.error(why, Location(str(link)))
     for path in walk.files:
-        _load_into(result, read_yaml(path), variables, kinds)
-    return result
+        yield from _file_documents(read_yaml(path), variables, kinds, diagnostics)
 
 
 def load_file(
@@ -196,27 +249,26 @@ def load_file(
 ) -> LoadResult:
     """Load one file; ``file`` is how messages name it (default: the path as given)."""
     result = LoadResult()
-    _load_into(result, read_yaml(path, file), variables, kinds)
+    parsed = read_yaml(path, file)
+    result.documents.extend(_file_documents(parsed, variables, kinds, result.diagnostics))
     return result
 
 
-def _load_into(
-    result: LoadResult,
+def _file_documents(
     parsed: YamlFile,
     variables: Mapping[str, str] | None,
     kinds: Collection[str] | None,
-) -> None:
-    result.diagnostics.extend(parsed.diagnostics)
-    loader = _DocumentLoader(parsed.file, variables, kinds, result.diagnostics)
+    diagnostics: Diagnostics,
+) -> Iterator[RawDocument]:
+    diagnostics.extend(parsed.diagnostics)
+    loader = _DocumentLoader(parsed.file, variables, kinds, diagnostics)
     documents = [doc for doc in parsed.documents if doc.data is not None]
     if not documents and not parsed.diagnostics:
-        result.diagnostics.warning(
-            "the file holds no resource (it is empty)", Location(parsed.file)
-        )
+        diagnostics.warning("the file holds no resource (it is empty)", Location(parsed.file))
     for document in documents:
         raw = loader.load(document)
         if raw is not None:
-            result.documents.append(raw)
+            yield raw
 
 
 @dataclass(frozen=True)

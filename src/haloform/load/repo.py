@@ -8,7 +8,7 @@ which rule goes, and the guid means the right one goes in every tenant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,10 +21,9 @@ from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.kinds.offline import OFFLINE_KINDS, OfflineSpec, offline_by_kind
 from haloform.kinds.refs import Guid, Name, Ref
-from haloform.load.documents import RawDocument, load_tree
+from haloform.load.documents import RawDocument, iter_tree
 from haloform.load.limits import limit_problems
 from haloform.load.located import validate_document
-from haloform.load.yamlio import location
 
 
 class TombstoneModel(BaseModel):
@@ -50,7 +49,7 @@ class Sourced:
 
     def at(self, path: tuple[PathItem, ...]) -> Location:
         """The location of a field inside this document (its key, as editors show)."""
-        return location(self.document.file, self.document.body, path, key=True)
+        return self.document.at(path, key=True)
 
 
 @dataclass(frozen=True)
@@ -128,46 +127,57 @@ class Repo:
         return self._names, self._guids
 
 
-def load_repo(root: Path, variables: Mapping[str, str] | None = None) -> Repo:
-    """Load and type every document under ``root``; problems land in ``diagnostics``."""
+DocumentCheck = Callable[[Declared, Diagnostics], None]
+"""A resource's own checks, run while its document's located body is at hand."""
+
+
+def load_repo(
+    root: Path, variables: Mapping[str, str] | None = None, check: DocumentCheck | None = None
+) -> Repo:
+    """Load and type every document under ``root``; problems land in ``diagnostics``.
+
+    Documents are read file by file, and each keeps its located body only while it is
+    validated and ``check``-ed: a later message about it parses its text again
+    (``RawDocument.at``), so a large repo is never held twice, as bodies and models."""
     kinds = [spec.kind for spec in KINDS] + [spec.kind for spec in OFFLINE_KINDS]
-    loaded = load_tree(root, variables, kinds=kinds)
-    repo = Repo(root=root, diagnostics=loaded.diagnostics)
-    for document in loaded.documents:
-        _add(repo, document)
+    repo = Repo(root=root)
+    for document in iter_tree(root, repo.diagnostics, variables, kinds=kinds):
+        _add(repo, document, check)
     return repo
 
 
-def _add(repo: Repo, document: RawDocument) -> None:
+def _add(repo: Repo, document: RawDocument, check: DocumentCheck | None) -> None:
     spec = by_kind(document.kind)
     if spec is None:
         _add_offline(repo, document)
         return
-    if document.body.get("deleted") is not None:
-        tomb, problems = validate_document(TombstoneModel, document.body, file=document.file)
+    body = document.located
+    if body.get("deleted") is not None:
+        tomb, problems = validate_document(TombstoneModel, body, file=document.file)
         repo.diagnostics.extend(problems)
         if tomb is not None:
-            repo.tombstones.append(Tombstone(document, spec, tomb.guid, tomb.name))
+            repo.tombstones.append(Tombstone(document.without_body(), spec, tomb.guid, tomb.name))
         return
-    resource, problems = validate_document(spec.model, document.body, file=document.file)
+    resource, problems = validate_document(spec.model, body, file=document.file)
     repo.diagnostics.extend(problems)
-    limits = limit_problems(document.file, document.body)
+    limits = limit_problems(document.file, body)
     repo.diagnostics.extend(limits)
-    if resource is not None and not limits:
-        repo.resources.append(Declared(document, spec, resource))
-    else:
-        body = document.body
+    if resource is None or limits:
         repo.unreadable.append((spec, canonical_guid(body.get("guid")), _written(body.get("name"))))
+        return
+    if check is not None:
+        check(Declared(document, spec, resource), repo.diagnostics)
+    repo.resources.append(Declared(document.without_body(), spec, resource))
 
 
 def _add_offline(repo: Repo, document: RawDocument) -> None:
     spec = offline_by_kind(document.kind)
     if spec is None:  # the loader already reported the unknown kind
         return
-    model, problems = validate_document(spec.model, document.body, file=document.file)
+    model, problems = validate_document(spec.model, document.located, file=document.file)
     repo.diagnostics.extend(problems)
     if model is not None:
-        repo.offline.append(OfflineDocument(document, spec, model))
+        repo.offline.append(OfflineDocument(document.without_body(), spec, model))
 
 
 def _written(value: object) -> str:

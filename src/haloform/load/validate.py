@@ -25,22 +25,27 @@ from haloform.load.repo import Declared, Repo, Sourced, load_repo
 
 def validate_repo(root: Path, variables: dict[str, str] | None = None) -> Repo:
     """Load ``root`` and run every offline check; the findings are in ``diagnostics``."""
-    repo = load_repo(root, variables)
+    repo = load_repo(root, variables, check=check_resource)
     check_repo(repo)
     return repo
 
 
+def check_resource(item: Declared, out: Diagnostics) -> None:
+    """What one resource alone can tell, checked as it is loaded: the most frequent
+    findings (raw tenant ids in an exported repo) are placed from the body at hand."""
+    _portability(item, out)
+    for finding in item.spec.check(item.resource):
+        add = out.warning if finding.warning else out.error
+        add(finding.message, item.at(finding.path), field_path(finding.path) or None)
+
+
 def check_repo(repo: Repo) -> None:
-    """Add every repo-wide finding to ``repo.diagnostics``."""
+    """Add every finding that needs the whole repo to ``repo.diagnostics``."""
     out = repo.diagnostics
     _unique_guids(repo, out)
     _unique_names(repo, out)
     for item in repo.resources:
         _managed_references(repo, item, out)
-        _portability(item, out)
-        for finding in item.spec.check(item.resource):
-            add = out.warning if finding.warning else out.error
-            add(finding.message, item.at(finding.path), field_path(finding.path) or None)
 
 
 def _unique_guids(repo: Repo, out: Diagnostics) -> None:
