@@ -89,7 +89,7 @@ async def prepare(root: Path, documents: int) -> Path:
 
 def case(name: str, root: Path) -> dict[str, float]:
     """One case in this process: its CPU seconds and memory figures."""
-    replay = Replay()
+    replay = Replay(consume=True)
     if name == "plan":
         replay.answers = json.loads((root / "answers.json").read_text(encoding="utf-8"))
     base = memory_mib("VmRSS")

@@ -241,10 +241,13 @@ class Replay:
 
     Planning again over the replay runs everything ``make_plan`` does but the I/O, and
     decodes each answer afresh, so the memory it peaks at is what a real plan holds.
+    ``consume`` drops each answer's text once it is decoded, as a client drops a
+    response's bytes (and fails on an answer asked for twice: a plan reads each once).
     """
 
-    def __init__(self, client: Reader | None = None) -> None:
+    def __init__(self, client: Reader | None = None, *, consume: bool = False) -> None:
         self._client = client
+        self._consume = consume
         self.answers: dict[str, str] = {}
 
     async def list(self, path: str, params: Mapping[str, Any] | None = None) -> list[Any]:
@@ -258,7 +261,7 @@ class Replay:
         if self._client is not None and key not in self.answers:
             method = getattr(self._client, call)
             self.answers[key] = json.dumps(await method(path, params))
-        return json.loads(self.answers[key])
+        return json.loads(self.answers.pop(key) if self._consume else self.answers[key])
 
     def replayed(self) -> Replay:
         again = Replay()
