@@ -1,10 +1,10 @@
 """``haloform export``: a live tenant written out as a config repo, in portable terms.
 
-Reading costs one list per kind and per lookup plus one detail GET per resource (the
-lists lack steps, criteria groups and mappings), all concurrent within the client's
-rate limit. Each resource goes through ``to_portable`` (ids become names and guids,
-Halo's own fields are dropped, secrets are never read back), ``file_order`` and
-``sort_lists``, so an export is byte-stable whatever order the tenant answers in.
+Reading (``export.read``) costs one list per kind and per lookup plus one detail GET
+per exported resource, all concurrent within the client's rate limit. Each resource
+goes through ``to_portable`` (ids become names and guids, Halo's own fields are
+dropped, secrets are never read back), ``file_order`` and ``sort_lists``, so an export
+is byte-stable whatever order the tenant answers in.
 
 Where it lands (``export_files``): a document with the same guid anywhere under the
 output directory is updated in place (``export_merge``: comments, quoting and
@@ -42,15 +42,12 @@ from haloform.export.layout import (
 )
 from haloform.export.merge import Merger
 from haloform.export.portability import portability_warnings
+from haloform.export.read import Picker, ReadProgress, read_tenant
 from haloform.export.selection import Selection
 from haloform.fetch.reader import (
-    WHOLE,
     LiveKind,
     LiveState,
     Reader,
-    Record,
-    read_needed_details,
-    read_state,
 )
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.documents import literal
@@ -78,8 +75,9 @@ class ExportRequest:
     """A ``${var}`` in an existing document that expands to the live value is kept."""
     prune_files: bool = False
     """Remove documents whose resource the tenant no longer has."""
-    selection: Selection | None = None
-    """Only these resources (``haloform import``); None exports everything."""
+    selection: Picker | None = None
+    """Only these resources: ``import``'s picks (written into the repo itself, no
+    other document touched) or ``export --match``'s names; None exports everything."""
 
 
 class FileStatus(StrEnum):
@@ -131,34 +129,17 @@ class Export:
         return sum(1 for file in self.files if file.status is status)
 
 
-async def read_tenant(
-    client: Reader, specs: tuple[KindSpec, ...], selection: Selection | None = None
-) -> LiveState:
-    """Lists and lookups, then every record of ``specs`` (or of the selection) in full,
-    concurrently. The list of each referable kind comes too, exported or not: a ticket
-    rule that sets a workflow names it only if the workflows' names are known."""
-    referable = tuple(spec for spec in KINDS if spec.ref_key and spec not in specs)
-    live = await read_state(client, (*specs, *referable))
-    if selection is not None:
-        selection.check_found({kind.spec: kind.rows for kind in live.kinds.values()})
-
-    def wanted(spec: KindSpec, row: Record) -> frozenset[str] | None:
-        taken = spec in specs and (selection is None or selection.wants(spec, row))
-        return WHOLE if taken else frozenset()
-
-    await read_needed_details(client, live, wanted)
-    return live
-
-
-def _taken(kind: LiveKind, selection: Selection | None) -> list[dict[str, Any]]:
+def _taken(kind: LiveKind, selection: Picker | None) -> list[dict[str, Any]]:
     return [row for row in kind.rows if selection is None or selection.wants(kind.spec, row)]
 
 
-async def export_tenant(client: Reader, request: ExportRequest) -> Export:
+async def export_tenant(
+    client: Reader, request: ExportRequest, progress: ReadProgress | None = None
+) -> Export:
     """Read the tenant, build the export and write it."""
-    if request.selection is None:  # import writes named resources into the repo itself
+    if not isinstance(request.selection, Selection):  # import writes into the repo itself
         check_out(request.out, [spec.directory for spec in KINDS])
-    live = await read_tenant(client, request.specs, request.selection)
+    live = await read_tenant(client, request.specs, request.selection, progress)
     export = build_export(live, request)
     write_export(export, request.out)
     return export
@@ -214,7 +195,7 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
     build.warnings.extend([*_shared_names(resources), *shared_guid_warnings(live)])
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
-    absent = _absent(build, {(r.spec.kind, r.guid) for r in resources})
+    absent = _absent(build, _listed(live, request.specs))
     files = [*_existing_files(build), *_new_files(build)]
     texts = {file.path: file.text for file in files if file.text is not None}
     build.warnings.extend(portability_warnings(build.placed, texts, build.index, request))
@@ -262,7 +243,7 @@ def _resources(
     specs: tuple[KindSpec, ...],
     index: TenantIndex,
     warnings: list[str],
-    selection: Selection | None,
+    selection: Picker | None,
 ) -> Iterator[_Resource]:
     for spec in specs:
         kind = live.kinds.get(spec.kind)
@@ -328,17 +309,30 @@ def _create(build: _Build, resources: list[_Resource]) -> None:
         build.placed[resource.guid] = (resource.spec, path, node)
 
 
+def _listed(live: LiveState, specs: Iterable[KindSpec]) -> set[tuple[str, str]]:
+    """(kind, guid) of every live record of ``specs``, exported or not."""
+    return {
+        (spec.kind, canonical_guid(row.get("guid")))
+        for spec in specs
+        if (kind := live.kinds.get(spec.kind)) is not None
+        for row in kind.rows
+    }
+
+
 def _absent(build: _Build, live: set[tuple[str, str]]) -> list[Absent]:
     """Documents of the exported kinds whose resource the tenant does not have (an
-    import of a few resources says nothing of the others)."""
+    import of a few resources says nothing of the others; an export ``--match`` only
+    of the documents whose names match)."""
     absent: list[Absent] = []
-    if build.request.selection is not None:
+    selection = build.request.selection
+    if isinstance(selection, Selection):
         return absent
+    specs = {spec.kind: spec for spec in build.request.specs}
     gone: dict[str, set[int]] = {}
     for (kind, guid), (path, position) in sorted(build.disk.placed.items(), key=_by_place):
-        if (kind, guid) in live:
-            continue
         data = build.disk.files[path].documents[position].data
+        if (kind, guid) in live or (selection and not selection.wants(specs[kind], data)):
+            continue
         name = str(data.get("name", ""))
         absent.append(Absent(path, kind, guid, name, build.request.prune_files))
         if build.request.prune_files:

@@ -1,15 +1,21 @@
-"""Which live resources an export takes: all of them, or the few ``import`` names.
+"""Which live resources an export takes: all of them, those whose name matches
+``export --match``, or the few ``import`` names.
 
 ``haloform import Workflow/Incident TicketRule/"P1 to Network"`` adopts resources one
 at a time, the way Terraform's import does: only those are read in full and written,
 and no other document of the repo is touched. A name matches in any letter case; a
 guid matches too, for records whose names are not unique.
+
+``haloform export --match 'P1*'`` reads in full and writes only the resources whose
+names match: every one costs a request, and a tenant of 1,000 rules takes a quarter
+of an hour at Halo's rate limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from haloform.common.ids import canonical_guid
@@ -73,3 +79,25 @@ class Selection:
                 )
         if problems:
             raise ConfigError("; ".join(problems) + " (nothing was written)")
+
+
+@dataclass(frozen=True)
+class NameFilter:
+    """``export --match``: resources whose name matches any of the patterns, shell-style
+    (``*``, ``?``, ``[...]``) and in any letter case."""
+
+    patterns: tuple[str, ...]
+
+    def wants(self, spec: KindSpec, row: Mapping[str, Any]) -> bool:
+        name = str(row.get("name", "")).casefold()
+        return any(fnmatchcase(name, pattern.casefold()) for pattern in self.patterns)
+
+    def check_found(self, rows: Mapping[KindSpec, Sequence[Mapping[str, Any]]]) -> None:
+        """A filter that matches nothing is a mistake, not an empty export."""
+        if any(self.wants(spec, row) for spec, found in rows.items() for row in found):
+            return
+        kinds = ", ".join(spec.kind for spec in rows) or "no kind"
+        shown = " or ".join(repr(pattern) for pattern in self.patterns)
+        raise ConfigError(
+            f"no {kinds} in the tenant has a name matching {shown} (nothing was written)"
+        )

@@ -114,11 +114,16 @@ async def read_details(client: Reader, live: LiveKind, ids: Collection[int]) -> 
             live.details[id] = record
 
 
+def detail_path(spec: KindSpec, id: int) -> str:
+    """Where one record of ``spec`` is read in full."""
+    return f"{spec.api_path}/{id}"
+
+
 async def read_one(client: Reader, spec: KindSpec, id: int) -> Record | None:
     """One record in full, or None when it no longer exists."""
     params = dict(spec.detail_params) or None
     try:
-        return await client.get_object(f"{spec.api_path}/{id}", params)
+        return await client.get_object(detail_path(spec, id), params)
     except NotFoundError:
         return None
 
