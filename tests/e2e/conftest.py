@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -164,6 +165,14 @@ def plan_request(root: Path, env: str = "local") -> PlanRequest:
         specs=tuple(spec for kind in project.kinds if (spec := by_kind(kind)) is not None),
         prune=project.prune_scopes(environment),
     )
+
+
+PROGRESS = re.compile(r"\[\d+/\d+\] ")
+
+
+def without_progress(stderr: str) -> list[str]:
+    """The lines of ``stderr`` that are not ``[n/N]`` progress."""
+    return [line for line in stderr.splitlines() if not PROGRESS.match(line)]
 
 
 def changes_by_name(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -4,14 +4,16 @@ all differ."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from haloform.kinds import KINDS
-from tests.e2e.conftest import EXAMPLES, Haloform
+from tests.e2e.conftest import EXAMPLES, Haloform, without_progress
 from tests.examples import RESOURCE_COUNT
 
 PROJECT = """\
@@ -60,7 +62,11 @@ def test_an_export_validates_and_plans_as_no_changes_where_it_came_from(hf: Halo
         "created, 0 updated, 0 unchanged, 0 deleted." in result.stdout
     )
     assert "created   exported/workflows/incident-lifecycle.yaml: Workflow " in result.stdout
-    assert result.stderr == ""  # every id had a name: nothing to warn about
+    # every id had a name: nothing to warn about; stderr holds only the reads' progress
+    assert without_progress(result.stderr) == []
+    progress = result.stderr.splitlines()
+    assert len(progress) == RESOURCE_COUNT
+    assert all(re.match(rf"\[\d+/{RESOURCE_COUNT}\] read \w+ '", line) for line in progress)
     exported = set(files(hf.root / "exported"))
     assert len(exported) == RESOURCE_COUNT
     assert exported >= {
@@ -175,6 +181,44 @@ def test_only_the_kinds_asked_for_and_documents_gone_from_the_tenant_are_reporte
     ) in output
     hf("export", "--env", "local", "--out", "exported", "--kinds", "Workflow", "--prune-files")
     assert not gone.exists()
+
+
+def test_match_reads_and_writes_only_the_resources_named_and_prunes_only_among_them(
+    hf: Haloform,
+) -> None:
+    retired = hf.root / "exported" / "ticket-rules" / "p1-retired.yaml"
+    other = hf.root / "exported" / "ticket-rules" / "other-retired.yaml"
+    for path, name in ((retired, "P1 retired"), (other, "Other retired")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"kind: TicketRule\nguid: {uuid.uuid4()}\nname: {name}\n", "utf-8")
+
+    result = hf(
+        "export",
+        "--out",
+        "exported",
+        "--match",
+        "p1*",
+        "--match",
+        "*FULFILMENT",
+        "--prune-files",
+        "-v",
+    )
+
+    assert sorted(files(hf.root / "exported")) == [
+        "ticket-rules/other-retired.yaml",
+        "ticket-rules/p1-to-network-team.yaml",
+        "ticket-rules/service-requests-use-fulfilment.yaml",
+        "workflows/service-request-fulfilment.yaml",
+    ]
+    assert "[3/3] read " in result.stderr
+    assert "GET /TicketRules/{id} x2" in result.stderr
+    assert "GET /Workflow/{id} x1" in result.stderr
+
+
+def test_a_match_that_names_nothing_writes_nothing(hf: Haloform) -> None:
+    result = hf("export", "--out", "exported", "--match", "Nope*", code=1)
+    assert "has a name matching 'Nope*' (nothing was written)" in result.stderr
+    assert not (hf.root / "exported").exists()
 
 
 def test_an_unknown_kind_is_refused(hf: Haloform) -> None:

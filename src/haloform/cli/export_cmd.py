@@ -9,10 +9,12 @@ import click
 
 from haloform.cli.context import common_options, env_option
 from haloform.cli.kinds_option import chosen_kinds
+from haloform.cli.progress import ReadProgress
 from haloform.cli.tenants import Target, choose, open_client
 from haloform.common.text import visible
+from haloform.export.read import Picker
 from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
-from haloform.export.selection import Selection
+from haloform.export.selection import NameFilter
 from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
 
@@ -26,7 +28,7 @@ def exported(
     specs: tuple[KindSpec, ...],
     *,
     prune_files: bool = False,
-    selection: Selection | None = None,
+    selection: Picker | None = None,
 ) -> Export:
     """Export ``target``'s resources into ``out`` (all, or ``selection``'s), warnings
     printed; shared by ``export`` and ``import``."""
@@ -42,7 +44,7 @@ def exported(
 
     async def run() -> Export:
         async with open_client(target) as client:
-            return await export_tenant(client, request)
+            return await export_tenant(client, request, ReadProgress())
 
     result = asyncio.run(run())
     for warning in result.warnings:
@@ -61,13 +63,25 @@ def exported(
 )
 @click.option("--kinds", "kinds", metavar="KIND,...", help="Only these kinds (default: all).")
 @click.option(
+    "--match",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only resources whose name matches, shell-style in any case ('P1*'); repeatable.",
+)
+@click.option(
     "--prune-files",
     is_flag=True,
     help="Remove documents under --out whose resource the tenant no longer has.",
 )
 @common_options
 def export(
-    directory: Path, env: str | None, out: Path, kinds: str | None, prune_files: bool
+    directory: Path,
+    env: str | None,
+    out: Path,
+    kinds: str | None,
+    patterns: tuple[str, ...],
+    prune_files: bool,
 ) -> None:
     """Write a tenant's workflows and rules as portable YAML into --out.
 
@@ -75,6 +89,7 @@ def export(
     names and guids; a value the tenant has no name for stays a number, with a warning.
     A document already under --out with the same guid is updated in place, keeping
     its comments; new files get a '$schema' hint when --out/schemas/ has the schemas.
+    Each resource is one read at the tenant's rate limit: --kinds and --match read less.
     """
     project = load_project(directory)
     target = choose(project, env, directory)
@@ -84,6 +99,7 @@ def export(
         out,
         chosen_kinds([kinds] if kinds else [], project),
         prune_files=prune_files,
+        selection=NameFilter(patterns) if patterns else None,
     )
     for file in result.files:
         click.echo(visible(file_line(out, file)))
