@@ -7,7 +7,9 @@
   for short lists of scalars; block style for everything else. A mapping that holds a
   comment stays in block style, so no comment is ever lost to a restyle.
 - **Quoting**: plain where YAML reads the text back as the same string, quoted only
-  where it must be (``"yes"``, ``"123"``); multi-line strings are literal blocks.
+  where it must be (``"yes"``, ``"123"``); multi-line strings are literal blocks; text
+  holding a YAML 1.1 line break (NEL, LS, PS) is double-quoted, so it is escaped
+  (as backslash-N): ruamel would write it raw inside single quotes, and read it back as a space.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from haloform.kinds.refs import REFS
 
 FLOW_WIDTH = 88
 """A list item shorter than this (roughly, as written) goes on one line."""
+
+OLD_BREAKS = frozenset("\x85\u2028\u2029")
+"""Characters YAML 1.1 counts as line breaks."""
 
 HEAD = ("kind", "guid", "name")
 """What every document starts with: what it is, its identity, what people call it."""
@@ -41,6 +46,8 @@ def to_node(value: Any, *, item: bool = False) -> Any:
         return seq
     if isinstance(value, str) and is_block_text(value):
         return LiteralScalarString(value)
+    if isinstance(value, str) and not OLD_BREAKS.isdisjoint(value):
+        return DoubleQuotedScalarString(value)
     return value
 
 
