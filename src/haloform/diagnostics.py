@@ -3,11 +3,16 @@
 Checks collect every problem instead of stopping at the first, because an admin fixing
 a pull request wants the whole list at once. ``Diagnostics.raise_for_errors`` turns the
 collection into a single ``ConfigError`` when something must stop.
+
+Every warning has a code, and so does every lint finding: a code is what an admin
+silences once they have decided, with ``# haloform: ignore[code]`` in the document or
+``ignore: [code]`` in haloform.yaml for the whole repo. Errors have no code: they
+cannot be silenced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,6 +23,47 @@ from haloform.errors import ConfigError
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+WARNING_CODES: Mapping[str, str] = {
+    "tenant-id": "a tenant's own numeric id where a reference by name belongs",
+    "unmanaged-reference": "a reference to a resource the repo does not manage: plan "
+    "resolves it in the tenant",
+    "unresolvable-reference": "a reference to a lookup Halo's API cannot list",
+    "unreachable-step": "a workflow step that no action leads to",
+    "empty-file": "a YAML file that holds no resource",
+}
+"""What ``validate`` (and ``plan``, which validates first) warns about, by code."""
+
+LINT_RULES: Mapping[str, tuple[Severity, str]] = {
+    "unreachable-rule": (
+        Severity.ERROR,
+        "a rule that can never match: a higher-precedence stopmatching rule with the same "
+        "'use' matches every ticket it matches",
+    ),
+    "contradictory-criteria": (Severity.ERROR, "a rule whose criteria contradict each other"),
+    "inactive-workflow": (Severity.ERROR, "tickets are sent to an inactive workflow"),
+    "step-no-way-out": (
+        Severity.ERROR,
+        "a step that is not an end step and has no action (nor always-allowed action)",
+    ),
+    "step-unreachable": (Severity.ERROR, "a step no action reaches from the start step"),
+    "step-dead-end": (Severity.ERROR, "a step from which no end step can be reached"),
+    "ambiguous-order": (
+        Severity.WARNING,
+        "rules of equal precedence whose criteria overlap: their order is undefined",
+    ),
+    "identical-rules": (Severity.WARNING, "two rules that match and set the same"),
+    "workflow-switch-loop": (Severity.WARNING, "workflows that switch tickets to each other"),
+    "event-key-overlap": (
+        Severity.WARNING,
+        "event rules with the same event_key whose criteria overlap",
+    ),
+}
+"""Every rule id ``lint`` reports, its severity and what it means."""
+
+SILENCEABLE = frozenset(WARNING_CODES) | frozenset(LINT_RULES)
+"""The codes ``ignore`` accepts."""
 
 
 @dataclass(frozen=True, order=True)
@@ -46,11 +92,14 @@ class Diagnostic:
     field: str | None = None
     """The field's path inside the resource, e.g. ``steps[0].actions[1].end_step``."""
     severity: Severity = Severity.ERROR
+    code: str | None = None
+    """A warning's code (``WARNING_CODES``), which ``ignore`` silences."""
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         what = f"{self.field}: " if self.field else ""
-        return visible(f"{where}{self.severity.value}: {what}{self.message}", keep="\n")
+        kind = f"{self.severity.value}[{self.code}]" if self.code else self.severity.value
+        return visible(f"{where}{kind}: {what}{self.message}", keep="\n")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location
@@ -67,6 +116,10 @@ class Diagnostics:
     """An ordered collection of problems with the helpers every check needs."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    ignore: frozenset[str] = frozenset()
+    """Warning codes the repo silences (haloform.yaml's ``ignore``)."""
+    silenced: int = 0
+    """Warnings not kept because an ``ignore`` named their code."""
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(sorted(self.items, key=Diagnostic.sort_key))
@@ -86,9 +139,16 @@ class Diagnostics:
         self.add(Diagnostic(message, location, field, Severity.ERROR))
 
     def warning(
-        self, message: str, location: Location | None = None, field: str | None = None
+        self,
+        message: str,
+        location: Location | None = None,
+        field: str | None = None,
+        code: str | None = None,
     ) -> None:
-        self.add(Diagnostic(message, location, field, Severity.WARNING))
+        if code is not None and code in self.ignore:
+            self.silenced += 1
+            return
+        self.add(Diagnostic(message, location, field, Severity.WARNING, code))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from haloform.analyze.findings import LINT_RULES
 from haloform.analyze.lint import findings_for, lint
-from haloform.diagnostics import Severity
+from haloform.diagnostics import LINT_RULES, Severity
 from haloform.load.repo import Repo
 from haloform.load.validate import validate_repo
 from tests.repo_builder import write_repo
@@ -81,6 +80,13 @@ def test_an_ignore_comment_silences_that_rule_on_that_document_only(tmp_path: Pa
     rules.write_text(rules.read_text().replace("# haloform: ignore[identical-rules]", "#"))
     found = [(file, rule) for file, _, rule in located(copy)]
     assert found.count(("rules.yaml", "identical-rules")) == 2
+
+
+def test_haloform_yaml_ignore_silences_a_rule_in_every_document(tmp_path: Path) -> None:
+    a, b = _rule("A", GUID_1, 10, "new_team: A"), _rule("B", GUID_2, 10, "new_team: B")
+    root = write_repo(tmp_path, {"r.yaml": a + "---\n" + b})
+    assert [f.rule for f in lint(validate_repo(root)).findings] == ["ambiguous-order"]
+    assert lint(validate_repo(root, ignore=["ambiguous-order"])).findings == ()
 
 
 def test_strict_fails_on_warnings_alone(tmp_path: Path) -> None:

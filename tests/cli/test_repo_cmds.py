@@ -110,7 +110,8 @@ def test_every_problem_line_is_located(tmp_path: Path, monkeypatch: pytest.Monke
     *problems, count = invoke("validate", "repo").output.splitlines()
     assert len(problems) >= 10
     for line in problems:
-        assert re.match(r"^repo/[\w/.-]+\.yaml:\d+:\d+: (error|warning): ", line), line
+        severity = r"(error|warning\[[a-z-]+\])"
+        assert re.match(rf"^repo/[\w/.-]+\.yaml:\d+:\d+: {severity}: ", line), line
     assert re.fullmatch(r"\d+ errors, \d+ warnings", count)
 
 
@@ -164,7 +165,8 @@ def test_validate_env_picks_that_environments_variables(tmp_path: Path) -> None:
     result = invoke("validate", str(write_repo(tmp_path, ENVIRONMENTS)), "--env", "b")
     assert result.exit_code == 0
     assert (
-        f"{tmp_path}/rules.yaml:4:1: warning: new_workflow_id: {{workflow: Problem Management}}: "
+        f"{tmp_path}/rules.yaml:4:1: warning[unmanaged-reference]: "
+        "new_workflow_id: {workflow: Problem Management}: "
         "no Workflow of that name in this repo; plan looks for it in the tenant (an unmanaged "
         "dependency)\n"
     ) in result.output
@@ -192,7 +194,7 @@ def _expected_locations(path: Path) -> list[str]:
     found = re.findall(r"^# expect: (.*)$", path.read_text(), flags=re.MULTILINE)
     prefixes = []
     for expect in found:
-        where = re.match(r"^(?:(\d+(?::\d+)?): )?(error|warning): ", expect)
+        where = re.match(r"^(?:(\d+(?::\d+)?): )?(error|warning(?:\[[a-z-]+\])?): ", expect)
         assert where, expect
         place = f"{path}:{where.group(1)}" if where.group(1) else str(path)
         prefixes.append(f"{place}: {where.group(2)}: ")
@@ -209,7 +211,7 @@ def test_validate_each_broken_corpus_file(path: Path) -> None:
     if path.name == "empty.yaml":  # nothing wrong, nothing declared: a warning only
         assert result.exit_code == 0
         assert lines == [
-            f"{path}: warning: the file holds no resource (it is empty)",
+            f"{path}: warning[empty-file]: the file holds no resource (it is empty)",
             "0 errors, 1 warning",
         ]
     else:

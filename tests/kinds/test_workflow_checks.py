@@ -122,7 +122,7 @@ def test_a_step_no_action_leads_to_is_a_warning() -> None:
         Finding(
             ("steps", 2, "step_id"),
             "step 3 (Step 3) cannot be reached from the start step by any action",
-            warning=True,
+            code="unreachable-step",
         )
     ]
 
@@ -139,7 +139,7 @@ def test_reachability_follows_actions_through_loops() -> None:
         Finding(
             ("steps", 4, "step_id"),
             "step 5 (unnamed) cannot be reached from the start step by any action",
-            warning=True,
+            code="unreachable-step",
         )
     ]
 
@@ -156,7 +156,7 @@ def test_reachability_is_only_judged_once_there_is_a_start() -> None:
 
 def test_an_action_to_a_missing_step_does_not_make_it_reachable() -> None:
     result = findings(step(1, to(9), isstart=True), step(2))
-    assert [(finding.path, finding.warning) for finding in result] == [
+    assert [(finding.path, finding.code is not None) for finding in result] == [
         (("steps", 0, "actions", 0, "end_step"), False),
         (("steps", 1, "step_id"), True),
     ]
@@ -168,7 +168,7 @@ def test_every_problem_of_one_workflow_is_found_at_once() -> None:
         step(2, to(8), isstart=True),
         stages=[{"sequence": 1, "outcome_step": 6}],
     )
-    assert [(finding.path, finding.warning) for finding in result] == [
+    assert [(finding.path, finding.code is not None) for finding in result] == [
         (("steps", 1, "isstart"), False),
         (("steps", 0, "actions", 0), False),
         (("steps", 1, "actions", 0, "end_step"), False),

@@ -14,6 +14,8 @@ from haloform.load.documents import LoadResult, config_files, expand, load_file,
 
 KINDS = frozenset(spec.kind for spec in REGISTRY)
 
+EMPTY = "f.yaml: warning[empty-file]: the file holds no resource (it is empty)"
+
 
 def write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
@@ -153,9 +155,9 @@ def test_each_document_knows_file_index_line_and_kind(tmp_path: Path) -> None:
             "got a list",
         ),
         ("just text\n", "f.yaml:1: error: a document must be a mapping of fields starting"),
-        ("# nothing here\n", "f.yaml: warning: the file holds no resource (it is empty)"),
-        ("", "f.yaml: warning: the file holds no resource (it is empty)"),
-        ("---\n---\n", "f.yaml: warning: the file holds no resource (it is empty)"),
+        ("# nothing here\n", EMPTY),
+        ("", EMPTY),
+        ("---\n---\n", EMPTY),
     ],
 )
 def test_documents_without_a_known_kind_are_reported_and_left_out(

@@ -169,7 +169,8 @@ def test_an_undefined_name_suggests_the_closest_workflow(tmp_path: Path) -> None
         "r.yaml": rule("R", GUID_2, "new_workflow_id: {workflow: Incident Lifecylce}"),
     }
     assert findings(tmp_path, files) == [
-        "r.yaml:4:1: warning: new_workflow_id: {workflow: Incident Lifecylce}: no Workflow of "
+        "r.yaml:4:1: warning[unmanaged-reference]: "
+        "new_workflow_id: {workflow: Incident Lifecylce}: no Workflow of "
         f"that name in this repo{UNMANAGED}; did you mean 'Incident Lifecycle'?"
     ]
 
@@ -180,7 +181,8 @@ def test_an_undefined_name_with_nothing_close_has_no_suggestion(tmp_path: Path) 
         "r.yaml": rule("R", GUID_2, "new_workflow_id: {workflow: Change Approval}"),
     }
     assert findings(tmp_path, files) == [
-        "r.yaml:4:1: warning: new_workflow_id: {workflow: Change Approval}: no Workflow of "
+        "r.yaml:4:1: warning[unmanaged-reference]: "
+        "new_workflow_id: {workflow: Change Approval}: no Workflow of "
         f"that name in this repo{UNMANAGED}"
     ]
 
@@ -188,7 +190,8 @@ def test_an_undefined_name_with_nothing_close_has_no_suggestion(tmp_path: Path) 
 def test_an_undefined_guid(tmp_path: Path) -> None:
     files = {"r.yaml": rule("R", GUID_2, f"new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}")}
     assert findings(tmp_path, files) == [
-        f"r.yaml:4:1: warning: new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}: no Workflow "
+        f"r.yaml:4:1: warning[unmanaged-reference]: "
+        f"new_workflow_id: {{workflow: {{guid: {GUID_3}}}}}: no Workflow "
         f"of that guid in this repo{UNMANAGED}"
     ]
 
@@ -198,9 +201,11 @@ def test_references_deep_inside_a_workflow_are_located(tmp_path: Path) -> None:
     result = findings(tmp_path, {"wf.yaml": [document]})
     unmanaged = [line for line in result if UNMANAGED in line]
     assert unmanaged == [
-        f"wf.yaml:40:5: warning: steps[1].rules[0].new_workflow_id: {{workflow: {{guid: "
+        f"wf.yaml:40:5: warning[unmanaged-reference]: "
+        f"steps[1].rules[0].new_workflow_id: {{workflow: {{guid: "
         f"{documents.PROBLEM_GUID}}}}}: no Workflow of that guid in this repo{UNMANAGED}",
-        "wf.yaml:45:3: warning: steps[2].new_flow_id: {workflow: Problem Management}: no "
+        "wf.yaml:45:3: warning[unmanaged-reference]: "
+        "steps[2].new_flow_id: {workflow: Problem Management}: no "
         f"Workflow of that name in this repo{UNMANAGED}",
     ]
     assert [line for line in result if ": error: " in line] == []
@@ -239,9 +244,11 @@ def test_a_workflow_may_refer_to_itself(tmp_path: Path) -> None:
 def test_a_raw_tenant_id_is_a_warning_naming_the_portable_form(tmp_path: Path) -> None:
     files = {"r.yaml": rule("R", GUID_1, "new_status_id: 12", "new_workflow_id: 3")}
     assert findings(tmp_path, files) == [
-        "r.yaml:4:1: warning: new_status_id: 12 is a tenant id and differs between tenants: "
+        "r.yaml:4:1: warning[tenant-id]: "
+        "new_status_id: 12 is a tenant id and differs between tenants: "
         "write {status: <name>}",
-        "r.yaml:5:1: warning: new_workflow_id: 3 is a tenant id and differs between tenants: "
+        "r.yaml:5:1: warning[tenant-id]: "
+        "new_workflow_id: 3 is a tenant id and differs between tenants: "
         "write {workflow: <name>}",
     ]
 
@@ -253,7 +260,8 @@ def test_a_category_reference_warns_that_it_cannot_be_resolved(tmp_path: Path) -
         )
     }
     assert findings(tmp_path, files) == [
-        "r.yaml:5:29: warning: criteria[0].value_int: {category: Disk} cannot be resolved: "
+        "r.yaml:5:29: warning[unresolvable-reference]: "
+        "criteria[0].value_int: {category: Disk} cannot be resolved: "
         "Halo's API offers no category list, so plan will ask for a raw id here"
     ]
 
@@ -289,10 +297,12 @@ def test_a_kinds_findings_are_located_in_the_file(tmp_path: Path) -> None:
         "wf.yaml:11:9: error: steps[0].actions[1]: an action needs 'end_step' (the step it "
         "leads to)",
         "wf.yaml:11:38: error: steps[0].actions[1].start_step: no step 5 in this workflow",
-        "wf.yaml:12:6: warning: steps[1].step_id: step 2 (Lost) cannot be reached from the "
+        "wf.yaml:12:6: warning[unreachable-step]: "
+        "steps[1].step_id: step 2 (Lost) cannot be reached from the "
         "start step by any action",
         "wf.yaml:12:30: error: steps[1].isstart: a second start step (step 1 is the first)",
-        "wf.yaml:13:6: warning: steps[2].step_id: step 3 (Orphan) cannot be reached from the "
+        "wf.yaml:13:6: warning[unreachable-step]: "
+        "steps[2].step_id: step 3 (Orphan) cannot be reached from the "
         "start step by any action",
     ]
 
@@ -378,6 +388,7 @@ def test_a_raw_tenant_id_in_a_lookup_criterion_is_warned_about(tmp_path: Path) -
         "  - {fieldname: priority_id, type: 29, value_int: 0}",
     )
     assert findings(tmp_path, {"r.yaml": body}) == [
-        "r.yaml:5:39: warning: criteria[0].value_int: 1015 is this tenant's id of a priority "
+        "r.yaml:5:39: warning[tenant-id]: "
+        "criteria[0].value_int: 1015 is this tenant's id of a priority "
         "(priority_id) and differs between tenants: write {priority: <name>}"
     ]

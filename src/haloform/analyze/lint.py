@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from haloform.analyze.findings import LintFinding, ignored, key
+from haloform.analyze.findings import LintFinding, key
 from haloform.analyze.lint_rules import rule_findings
 from haloform.analyze.lint_workflows import workflow_findings
 from haloform.diagnostics import Severity
@@ -40,9 +40,14 @@ class LintReport:
 def lint(repo: Repo) -> LintReport:
     """Judge a loaded repo (its integrity is ``validate``'s job and checked first by
     the caller: analysing a repo whose references dangle would mislead)."""
-    silenced = {key(item): ignored(item) for item in repo.resources}
+    silenced = {key(item): item.ignored for item in repo.resources}
     found = [*rule_findings(repo), *workflow_findings(repo)]
-    kept = {f for f in found if f.rule not in silenced.get(f.resource, frozenset())}
+    kept = {
+        f
+        for f in found
+        if f.rule not in repo.diagnostics.ignore
+        and f.rule not in silenced.get(f.resource, frozenset())
+    }
     return LintReport(tuple(sorted(kept)))
 
 

@@ -29,7 +29,7 @@ REPO_PATH = click.Path(exists=True, path_type=Path)
 def _checked_repo(directory: Path, env: str | None) -> Repo:
     project = load_project(directory)
     _, environment = project.environment(env)
-    repo = validate_repo(directory, project.variables_for(environment))
+    repo = validate_repo(directory, project.variables_for(environment), project.ignore)
     repo.diagnostics.raise_for_errors("the repo does not validate (see 'haloform validate')")
     return repo
 

@@ -36,7 +36,7 @@ FAILURES_FOUND = 2
 
 def _repo(directory: Path, target: Target) -> Repo:
     project = load_project(directory)
-    repo = validate_repo(directory, project.variables_for(target.environment))
+    repo = validate_repo(directory, project.variables_for(target.environment), project.ignore)
     repo.diagnostics.raise_for_errors("the configuration has errors; health needs its workflows")
     return repo
 

@@ -45,10 +45,8 @@ def plan_request(
     directory: Path, project: Project, target: Target, targets: tuple[str, ...]
 ) -> PlanRequest:
     """What to plan, validated offline first: a repo with errors never reaches a tenant."""
-    repo = validate_repo(directory, project.variables_for(target.environment))
+    repo = validate_repo(directory, project.variables_for(target.environment), project.ignore)
     repo.diagnostics.extend(missing_secrets(repo, os.environ))
-    for warning in repo.diagnostics.warnings:
-        click.echo(str(warning), err=True)
     repo.diagnostics.raise_for_errors("the configuration has errors; nothing was planned")
     specs = tuple(spec for kind in project.kinds if (spec := by_kind(kind)) is not None)
     return PlanRequest(

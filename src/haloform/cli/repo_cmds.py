@@ -36,7 +36,7 @@ def validate(directory: Path, env: str | None, fmt: str) -> None:
     """
     project = load_project(directory)
     _, environment = project.environment(env)
-    repo = validate_repo(directory, project.variables_for(environment))
+    repo = validate_repo(directory, project.variables_for(environment), project.ignore)
     click.echo(DIAGNOSTIC_FORMATS[fmt](repo.diagnostics), nl=False)
     if repo.diagnostics.errors:
         click.get_current_context().exit(1)

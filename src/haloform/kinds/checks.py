@@ -17,7 +17,8 @@ class Finding:
 
     path: tuple[str | int, ...]
     message: str
-    warning: bool = False
+    code: str | None = None
+    """A warning's code (``diagnostics.WARNING_CODES``); None: an error."""
 
 
 Check = Callable[["Resource"], Iterable[Finding]]

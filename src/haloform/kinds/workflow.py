@@ -291,7 +291,7 @@ def _unreachable(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
                 ("steps", ids[step.step_id], "step_id"),
                 f"step {step.step_id} ({step.name or 'unnamed'}) cannot be reached from the "
                 "start step by any action",
-                warning=True,
+                code="unreachable-step",
             )
 
 

@@ -264,7 +264,8 @@ def _file_documents(
     loader = _DocumentLoader(parsed.file, variables, kinds, diagnostics)
     documents = [doc for doc in parsed.documents if doc.data is not None]
     if not documents and not parsed.diagnostics:
-        diagnostics.warning("the file holds no resource (it is empty)", Location(parsed.file))
+        message = "the file holds no resource (it is empty)"
+        diagnostics.warning(message, Location(parsed.file), code="empty-file")
     for document in documents:
         raw = loader.load(document)
         if raw is not None:

@@ -8,15 +8,17 @@ which rule goes, and the guid means the right one goes in every tenant.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from haloform.common.ids import canonical_guid
-from haloform.common.paths import PathItem
+from haloform.common.paths import PathItem, parse_path
 from haloform.diagnostics import Diagnostics, Location
 from haloform.kinds import KINDS, KindSpec, Resource, by_kind
 from haloform.kinds.offline import OFFLINE_KINDS, OfflineSpec, offline_by_kind
@@ -37,6 +39,9 @@ class TombstoneModel(BaseModel):
     deleted: Literal[True]
 
 
+_IGNORE = re.compile(r"#\s*haloform:\s*ignore\[([^\]]*)\]")
+
+
 @dataclass(frozen=True)
 class Sourced:
     """Where a document came from, for every message about it."""
@@ -50,6 +55,23 @@ class Sourced:
     def at(self, path: tuple[PathItem, ...]) -> Location:
         """The location of a field inside this document (its key, as editors show)."""
         return self.document.at(path, key=True)
+
+    @cached_property
+    def ignored(self) -> frozenset[str]:
+        """The codes the document's ``# haloform: ignore[code, ...]`` comments silence."""
+        found = (
+            part.strip()
+            for match in _IGNORE.finditer(self.document.source)
+            for part in match.group(1).split(",")
+        )
+        return frozenset(code for code in found if code)
+
+    def warn(self, out: Diagnostics, code: str, message: str, path: str = "") -> None:
+        """A warning about ``path`` in this document, unless the document silences it."""
+        if code in self.ignored:
+            out.silenced += 1
+            return
+        out.warning(message, self.at(parse_path(path)), path or None, code)
 
 
 @dataclass(frozen=True)
@@ -132,7 +154,10 @@ DocumentCheck = Callable[[Declared, Diagnostics], None]
 
 
 def load_repo(
-    root: Path, variables: Mapping[str, str] | None = None, check: DocumentCheck | None = None
+    root: Path,
+    variables: Mapping[str, str] | None = None,
+    check: DocumentCheck | None = None,
+    ignore: Iterable[str] = (),
 ) -> Repo:
     """Load and type every document under ``root``; problems land in ``diagnostics``.
 
@@ -140,7 +165,7 @@ def load_repo(
     validated and ``check``-ed: a later message about it parses its text again
     (``RawDocument.at``), so a large repo is never held twice, as bodies and models."""
     kinds = [spec.kind for spec in KINDS] + [spec.kind for spec in OFFLINE_KINDS]
-    repo = Repo(root=root)
+    repo = Repo(root=root, diagnostics=Diagnostics(ignore=frozenset(ignore)))
     for document in iter_tree(root, repo.diagnostics, variables, kinds=kinds):
         _add(repo, document, check)
     return repo

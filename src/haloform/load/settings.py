@@ -10,12 +10,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from haloform.common.paths import shown_file
-from haloform.diagnostics import Diagnostics, Location
+from haloform.diagnostics import SILENCEABLE, Diagnostics, Location
 from haloform.errors import ConfigError
 from haloform.kinds import KINDS, KindName
 from haloform.load.located import validate_document
@@ -115,6 +115,13 @@ class Environment(_Strict):
         return self
 
 
+if TYPE_CHECKING:
+    Code = str
+else:
+    Code = Literal[tuple(sorted(SILENCEABLE))]
+"""A warning or lint code ``ignore`` may name (``diagnostics.SILENCEABLE``)."""
+
+
 class Project(_Strict):
     """The whole ``haloform.yaml``."""
 
@@ -125,6 +132,9 @@ class Project(_Strict):
     kinds: tuple[KindName, ...] = tuple(spec.kind for spec in KINDS)
     """The kinds this repo manages; live resources of other kinds are never read."""
     prune: tuple[PruneScope, ...] = ()
+    ignore: tuple[Code, ...] = ()
+    """Warning and lint codes silenced in the whole repo (one document silences its
+    own with ``# haloform: ignore[code]``)."""
 
     @model_validator(mode="after")
     def _default_exists(self) -> Project:

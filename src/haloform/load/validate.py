@@ -23,9 +23,12 @@ from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Sourced, load_repo
 
 
-def validate_repo(root: Path, variables: dict[str, str] | None = None) -> Repo:
-    """Load ``root`` and run every offline check; the findings are in ``diagnostics``."""
-    repo = load_repo(root, variables, check=check_resource)
+def validate_repo(
+    root: Path, variables: dict[str, str] | None = None, ignore: Iterable[str] = ()
+) -> Repo:
+    """Load ``root`` and run every offline check; the findings are in ``diagnostics``
+    (but for warnings whose code is in ``ignore``, counted as silenced)."""
+    repo = load_repo(root, variables, check=check_resource, ignore=ignore)
     check_repo(repo)
     return repo
 
@@ -35,8 +38,11 @@ def check_resource(item: Declared, out: Diagnostics) -> None:
     findings (raw tenant ids in an exported repo) are placed from the body at hand."""
     _portability(item, out)
     for finding in item.spec.check(item.resource):
-        add = out.warning if finding.warning else out.error
-        add(finding.message, item.at(finding.path), field_path(finding.path) or None)
+        path = field_path(finding.path)
+        if finding.code is not None:
+            item.warn(out, finding.code, finding.message, path)
+        else:
+            out.error(finding.message, item.at(finding.path), path or None)
 
 
 def check_repo(repo: Repo) -> None:
@@ -85,10 +91,11 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
         spec = by_ref_key(ref.target)
         if spec is None:
             if ref.target in UNRESOLVABLE:
-                out.warning(
+                item.warn(
+                    out,
+                    "unresolvable-reference",
                     f"{ref} cannot be resolved: Halo's API offers no {ref.target} "
                     "list, so plan will ask for a raw id here",
-                    item.at(parse_path(path)),
                     path,
                 )
             continue
@@ -101,7 +108,7 @@ def _managed_references(repo: Repo, item: Declared, out: Diagnostics) -> None:
         if any(_matches(ref, tomb.guid, tomb.name) for tomb in tombs):
             out.error(f"{ref}: that {spec.kind} is marked deleted in this repo", where, path)
         else:
-            out.warning(_unmanaged(repo, ref, spec), where, path)
+            item.warn(out, "unmanaged-reference", _unmanaged(repo, ref, spec), path)
 
 
 def _unmanaged(repo: Repo, ref: Ref, spec: KindSpec) -> str:
@@ -123,22 +130,17 @@ def _matches(ref: Ref, guid: str, name: str) -> bool:
 def _portability(item: Declared, out: Diagnostics) -> None:
     for path, raw in iter_raw_ids(item.resource):
         words = " or ".join(f"{{{target}: <name>}}" for target in raw.targets)
-        out.warning(
-            f"{raw.value} is a tenant id and differs between tenants: write {words}",
-            item.at(parse_path(path)),
-            path,
-        )
+        message = f"{raw.value} is a tenant id and differs between tenants: write {words}"
+        item.warn(out, "tenant-id", message, path)
     for path, criterion in _criteria(item.resource, ""):
         word = criterion_lookup({"fieldname": criterion.fieldname})
         value = criterion.value_int
         if word is not None and isinstance(value, int) and not isinstance(value, bool) and value:
-            where = f"{path}.value_int"
-            out.warning(
+            message = (
                 f"{value} is this tenant's id of a {word} ({criterion.fieldname}) and differs "
-                f"between tenants: write {{{word}: <name>}}",
-                item.at(parse_path(where)),
-                where,
+                f"between tenants: write {{{word}: <name>}}"
             )
+            item.warn(out, "tenant-id", message, f"{path}.value_int")
 
 
 def _criteria(value: object, path: str) -> Iterator[tuple[str, Criterion]]:
@@ -157,7 +159,8 @@ def summary(diagnostics: Diagnostics) -> Iterator[str]:
     """Each finding, then a count line, as ``haloform validate`` prints them."""
     yield from (str(d) for d in diagnostics)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    yield f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    silenced = f" ({diagnostics.silenced} silenced by ignore)" if diagnostics.silenced else ""
+    yield f"{_count(errors, 'error')}, {_count(warnings, 'warning')}{silenced}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -84,7 +84,8 @@ async def make_plan(
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
-    ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in problems.warnings])
+    found = [*request.repo.diagnostics.warnings, *problems.warnings]  # the repo's, then these
+    ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in found])
     details = await read_needed_details(client, live, set_in_files(request.repo))
     if explain is not None:
         for line in details.lines("set in files"):

@@ -49,7 +49,7 @@ def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, 
     """Every reference in ``repo`` resolved; what cannot be is a located error, and a
     reference the repo does not declare but the tenant holds is a located note."""
     resolved: Resolved = {}
-    problems = Diagnostics()
+    problems = Diagnostics(ignore=repo.diagnostics.ignore)
     for item in repo.resources:
         for path, ref in iter_refs(item.resource):
             known = ref in resolved
@@ -61,7 +61,7 @@ def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, 
                 resolved[ref] = value
             note = _unmanaged_dependency(repo, ref, tenant)
             if note is not None:
-                problems.warning(note, item.at(parse_path(path)), path)
+                item.warn(problems, "unmanaged-reference", note, path)
     return resolved, problems
 
 
