@@ -141,7 +141,10 @@ def notes(change: Change, hidden: int) -> list[str]:
         remarks.append(f"{_count(hidden, 'more field')} not shown (see the file)")
     if change.deferred:
         held = ", ".join(printable(name) for name in sorted(change.deferred))
-        remarks.append(f"created without {held}; set in a second pass (reference cycle)")
+        remarks.append(
+            f"created without its references in {held} to the rest of a reference cycle; "
+            "they are set in a second pass"
+        )
     if change.action is Action.DELETE and change.payload:
         dropped = ", ".join(printable(field.path) for field in change.fields)
         remarks.append(f"updated first to drop {dropped} (reference cycle), then deleted")
