@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import click
+from pydantic import ValidationError
 
 from haloform.cli.context import common_options
+from haloform.cli.tenants import variant
 from haloform.emulator import Emulator, EmulatorConfig, Faults, serve
 
 
@@ -12,6 +17,23 @@ from haloform.emulator import Emulator, EmulatorConfig, Faults, serve
 @common_options
 def emulator() -> None:
     """A local Halo tenant for trying haloform and for tests."""
+
+
+def parse_variants(texts: Iterable[str]) -> dict[str, object]:
+    """``NAME=VALUE`` words: ``true``/``false`` are flags, ``not_kept`` takes
+    ``Resource:field,field`` (repeat it for more resources), the rest is text."""
+    found: dict[str, object] = {}
+    for text in texts:
+        name, equals, value = text.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{text!r}: write NAME=VALUE", param_hint="--variant")
+        if name == "not_kept":
+            resource, _, fields = value.partition(":")
+            kept = cast(dict[str, list[str]], found.setdefault(name, {}))
+            kept[resource] = [field for field in fields.split(",") if field]
+        else:
+            found[name] = {"true": True, "false": False}.get(value.lower(), value)
+    return found
 
 
 @emulator.command("serve")
@@ -93,6 +115,15 @@ def emulator() -> None:
     help="Share of writes that are stored but answered with a 500.",
 )
 @click.option("--fault-seed", type=int, help="Seed for the fault dice, for repeatable runs.")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Answer as the other plausible Halo where FACTS.md only infers: "
+    "zero_filled=true, eventrule_list=wrapped, not_kept=TicketRules:stopmatching... "
+    "(repeatable).",
+)
 @common_options
 def serve_command(
     host: str,
@@ -111,6 +142,7 @@ def serve_command(
     drop_rate: float,
     commit_then_fail_rate: float,
     fault_seed: int | None,
+    variants: tuple[str, ...],
 ) -> None:
     """Serve the emulated tenant on HOST:PORT (API under /api, tokens at /auth/token)."""
     faults = Faults(
@@ -123,15 +155,21 @@ def serve_command(
         commit_then_fail_rate=commit_then_fail_rate,
         seed=fault_seed,
     )
-    config = EmulatorConfig(
-        db_path=db_path,
-        seed_path=seed_path,
-        client_id=client_id,
-        client_secret=client_secret,
-        tenant=tenant,
-        id_offset=id_offset,
-        faults=faults,
-    )
+    try:
+        config = EmulatorConfig(
+            db_path=db_path,
+            seed_path=seed_path,
+            client_id=client_id,
+            client_secret=client_secret,
+            tenant=tenant,
+            id_offset=id_offset,
+            faults=faults,
+            **variant(parse_variants(variants)),
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        hint = f"--variant {first['loc'][0]}"
+        raise click.BadParameter(first["msg"], param_hint=hint) from None
     emu = Emulator(config)
     click.echo(
         f"Halo emulator on http://{host}:{port}/api (tenant {tenant!r}, "

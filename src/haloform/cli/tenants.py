@@ -26,7 +26,7 @@ import click
 from pydantic import ValidationError
 
 from haloform.cli.context import state
-from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
+from haloform.emulator import VARIANTS, Emulator, EmulatorConfig, emulator_transport
 from haloform.emulator.seed import SeedError
 from haloform.errors import AuthError, ConfigError
 from haloform.halo import (
@@ -39,6 +39,7 @@ from haloform.halo import (
 )
 from haloform.halo.ratelimit import SharedWindow
 from haloform.halo.waits import rate_limit_sleep
+from haloform.load.located import did_you_mean
 from haloform.load.settings import STATE_DIR, Environment, Project, project_root
 
 EMBEDDED_URL = "http://127.0.0.1"
@@ -245,15 +246,30 @@ def _embedded(target: Target) -> Emulator:
     seed_path = target.state_dir.parent / seed if seed else None
     if seed_path is not None and not seed_path.is_file():
         raise ConfigError(f"environment {target.name!r}: seed file {seed_path} not found")
-    config = EmulatorConfig(
-        db_path=str(target.state_dir / f"{target.name}.db"),
-        seed_path=str(seed_path) if seed_path else None,
-        id_offset=target.environment.id_offset,
-    )
+    try:
+        config = EmulatorConfig(
+            db_path=str(target.state_dir / f"{target.name}.db"),
+            seed_path=str(seed_path) if seed_path else None,
+            id_offset=target.environment.id_offset,
+            **variant(target.environment.variant),
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"environment {target.name!r}: variant {where}: {first['msg']}") from None
     try:
         return Emulator(config)
     except SeedError as error:
         raise ConfigError(f"environment {target.name!r}: {error}") from None
+
+
+def variant(choices: Mapping[str, object]) -> dict[str, object]:
+    """``choices`` for ``EmulatorConfig``, refusing anything but FACTS.md's switches."""
+    unknown = sorted(set(choices) - set(VARIANTS))
+    if unknown:
+        hint = did_you_mean(unknown[0], VARIANTS) or f" (known: {', '.join(VARIANTS)})"
+        raise ConfigError(f"no emulator variant {unknown[0]!r}{hint}")
+    return dict(choices)
 
 
 def _report(client: HaloClient) -> None:

@@ -12,13 +12,14 @@ tenant shows (rate limits, 500s, dropped connections).
 """
 
 from haloform.emulator.app import ServedRequest
-from haloform.emulator.config import EmulatorConfig, Faults
+from haloform.emulator.config import VARIANTS, EmulatorConfig, Faults
 from haloform.emulator.emulator import Emulator
 from haloform.emulator.faults import ConnectionDropped
 from haloform.emulator.server import running_server, serve
 from haloform.emulator.transport import emulator_transport
 
 __all__ = [
+    "VARIANTS",
     "ConnectionDropped",
     "Emulator",
     "EmulatorConfig",

@@ -42,6 +42,22 @@ class Faults(BaseModel):
     """Seed of the fault dice, so a test sees the same faults on every run."""
 
 
+VARIANTS = (
+    "assign_guids",
+    "eventrule_list",
+    "list_children",
+    "workflowstep_actions",
+    "post_many_response",
+    "delete_response",
+    "accept_zero_id_as_create",
+    "require_name_on_update",
+    "delete_in_use",
+    "not_kept",
+    "zero_filled",
+)
+"""The switches for FACTS.md's inferred facts: what a stand-in tenant may choose."""
+
+
 class EmulatorConfig(BaseModel):
     """One emulated tenant. The switches named after ``FACTS.md`` entries marked [I]
     offer each plausible behaviour, so a client can be tested against all of them."""

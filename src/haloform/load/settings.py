@@ -81,6 +81,10 @@ class Environment(_Strict):
     """Emulator only: a YAML tenant directory (agents, teams...) for a new tenant,
     relative to haloform.yaml; e.g. a stand-in for production's differently named teams.
     Keep it in a hidden folder (``.seeds/``): every other YAML file is a resource."""
+    variant: dict[str, bool | str | dict[str, list[str]]] = Field(default_factory=dict)
+    """Emulator only: how it answers where FACTS.md only infers Halo's behaviour
+    (``{zero_filled: true, eventrule_list: wrapped}``), to try a repo against the other
+    plausible tenant (``haloform emulator serve --variant`` takes the same)."""
     tenant: str | None = None
     auth_url: str | None = None
     scope: str = "all"
@@ -105,8 +109,10 @@ class Environment(_Strict):
 
     @model_validator(mode="after")
     def _one_target(self) -> Environment:
-        if not self.emulator and (self.seed is not None or self.id_offset):
-            raise ValueError("'seed' and 'id_offset' are for 'emulator: true' environments")
+        if not self.emulator and (self.seed is not None or self.id_offset or self.variant):
+            raise ValueError(
+                "'seed', 'id_offset' and 'variant' are for 'emulator: true' environments"
+            )
         if self.emulator == (self.url is not None):
             raise ValueError(
                 "an environment needs either 'url' (a Halo tenant) or "
