@@ -59,7 +59,7 @@ class RawDocument:
     body: dict[Any, Any] | None
     """The whole mapping, ``kind`` included, variables substituted, positions kept
     (a ``LocatedMap``, or ruamel's map when the round-trip parser read the file);
-    None once ``without_body`` dropped it (``located`` then parses ``source`` again)."""
+    None once ``without_body`` dropped it (``at`` then parses ``source`` again)."""
     source: str = ""
     """The document's own text, comments included (read for ``# haloform:`` markers)."""
 
@@ -69,12 +69,11 @@ class RawDocument:
 
     @property
     def located(self) -> dict[Any, Any]:
-        """The body with its positions: kept, or parsed again from ``source`` (its
-        lines then count from the document's own start; ``at`` corrects them)."""
-        if self.body is not None:
-            return self.body
-        found = reparse(self.source)
-        return found[0] if found is not None else {}
+        """The body as loaded: only the loader reads it, before ``without_body``
+        (afterwards ``at`` places a message by parsing ``source`` again)."""
+        if self.body is None:
+            raise ValueError(f"{self.location}: the document's body was dropped after loading")
+        return self.body
 
     def at(self, path: Sequence[PathItem], *, key: bool = False) -> Location:
         """Where ``path`` is in this document, as ``yamlio.location`` says.
