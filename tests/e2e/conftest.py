@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from haloform.cli.main import cli
 from haloform.emulator import Emulator, EmulatorConfig
 from haloform.halo import HaloClient
-from haloform.kinds import by_kind
+from haloform.kinds import KINDS, by_kind
 from haloform.load.settings import load_project
 from haloform.load.validate import validate_repo
 from haloform.plan.build import PlanRequest
@@ -132,6 +132,31 @@ class Haloform:
             return dict(saved)
 
         return self.through_api(post)
+
+
+EXAMPLES_PROJECT = """\
+version: 1
+default_environment: local
+variables: {{network_team: Network}}
+environments:
+  local: {{emulator: true{variant}}}
+  other: {{emulator: true, id_offset: 50000{variant}}}
+"""
+
+
+def applied_examples(root: Path, monkeypatch: pytest.MonkeyPatch, variant: str = "") -> Haloform:
+    """A repo at ``root`` with the examples under ``config/`` and two embedded tenants,
+    ``local`` and ``other`` (whose ids all differ), applied to ``local``; ``variant``
+    (``zero_filled: true``) is how both tenants answer. Exports go beside ``config/``."""
+    root.mkdir()
+    extra = f", variant: {{{variant}}}" if variant else ""
+    (root / "haloform.yaml").write_text(EXAMPLES_PROJECT.format(variant=extra), "utf-8")
+    for spec in KINDS:
+        shutil.copytree(EXAMPLES / spec.directory, root / "config" / spec.directory)
+    monkeypatch.chdir(root)
+    haloform = Haloform(root)
+    haloform("apply", "config", "--env", "local", "--auto-approve")
+    return haloform
 
 
 @pytest.fixture

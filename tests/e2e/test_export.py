@@ -5,7 +5,6 @@ all differ."""
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,35 +12,17 @@ from typing import Any
 import pytest
 
 from haloform.kinds import KINDS
-from tests.e2e.conftest import EXAMPLES, Haloform, without_progress
+from tests.e2e.conftest import Haloform, applied_examples, without_progress
 from tests.examples import RESOURCE_COUNT
 
-PROJECT = """\
-version: 1
-default_environment: local
-variables: {network_team: Network}
-environments:
-  local: {emulator: true}
-  other: {emulator: true, id_offset: 50000}
-"""
-KIND_DIRS = tuple(spec.directory for spec in KINDS)
 RESOURCES = tuple(spec.api_path.lstrip("/") for spec in KINDS)
 SECRET = "s3cret-webhook-value-never-exported"
 
 
 @pytest.fixture
 def hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Haloform:
-    """A repo with two embedded tenants and the examples under ``config/``, applied to
-    ``local``; exports go to ``exported/`` beside them (same haloform.yaml)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "haloform.yaml").write_text(PROJECT, encoding="utf-8")
-    for directory in KIND_DIRS:
-        shutil.copytree(EXAMPLES / directory, root / "config" / directory)
-    monkeypatch.chdir(root)
-    haloform = Haloform(root)
-    haloform("apply", "config", "--env", "local", "--auto-approve")
-    return haloform
+    """The examples applied to ``local``; exports go to ``exported/`` beside them."""
+    return applied_examples(tmp_path / "repo", monkeypatch)
 
 
 def files(root: Path) -> dict[str, bytes]:

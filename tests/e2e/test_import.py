@@ -4,28 +4,20 @@ Terraform's import does, without rewriting anything else."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import EXAMPLES, Haloform
-from tests.e2e.test_export import KIND_DIRS, PROJECT, files
+from tests.e2e.conftest import Haloform, applied_examples
+from tests.e2e.test_export import files
 
 
 @pytest.fixture
 def hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Haloform:
     """The examples applied to ``local`` from ``config/``; an empty repo ``adopted/``
     (sharing the haloform.yaml) takes imports."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "haloform.yaml").write_text(PROJECT, encoding="utf-8")
-    for directory in KIND_DIRS:
-        shutil.copytree(EXAMPLES / directory, root / "config" / directory)
-    (root / "adopted").mkdir()
-    monkeypatch.chdir(root)
-    haloform = Haloform(root)
-    haloform("apply", "config", "--auto-approve")
+    haloform = applied_examples(tmp_path / "repo", monkeypatch)
+    (haloform.root / "adopted").mkdir()
     return haloform
 
 

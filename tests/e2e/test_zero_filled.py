@@ -6,28 +6,15 @@ second tenant that converges."""
 
 from __future__ import annotations
 
-import functools
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from haloform.cli import tenants
-from haloform.emulator import EmulatorConfig
-from haloform.kinds import KINDS
-from tests.e2e.conftest import EXAMPLES, Haloform, without_progress
+from tests.e2e.conftest import Haloform, applied_examples, without_progress
 from tests.examples import RESOURCE_COUNT
 
-PROJECT = """\
-version: 1
-default_environment: local
-variables: {network_team: Network}
-environments:
-  local: {emulator: true}
-  other: {emulator: true, id_offset: 50000}
-"""
 MEANINGFUL_ZEROS = frozenset({"type", "step_id", "end_step", "seq", "sequence"})
 """Fields whose 0 is a value of its own (a criterion's ``type: 0`` is "is equal to")."""
 
@@ -57,17 +44,8 @@ def hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Haloform:
 def _applied_examples(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, zero_filled: bool
 ) -> Haloform:
-    config = functools.partial(EmulatorConfig, zero_filled=zero_filled)
-    monkeypatch.setattr(tenants, "EmulatorConfig", config)
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "haloform.yaml").write_text(PROJECT, encoding="utf-8")
-    for spec in KINDS:
-        shutil.copytree(EXAMPLES / spec.directory, root / "config" / spec.directory)
-    monkeypatch.chdir(root)
-    haloform = Haloform(root)
-    haloform("apply", "config", "--env", "local", "--auto-approve")
-    return haloform
+    variant = "zero_filled: true" if zero_filled else ""
+    return applied_examples(tmp_path / "repo", monkeypatch, variant)
 
 
 def exported_texts(root: Path) -> dict[str, str]:
