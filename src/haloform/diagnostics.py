@@ -145,10 +145,16 @@ class Diagnostics:
         field: str | None = None,
         code: str | None = None,
     ) -> None:
-        if code is not None and code in self.ignore:
+        if code is None or not self.silences(code):
+            self.add(Diagnostic(message, location, field, Severity.WARNING, code))
+
+    def silences(self, code: str, ignored: frozenset[str] = frozenset()) -> bool:
+        """Whether a warning of ``code`` is silenced, by the repo's ``ignore`` or by
+        ``ignored`` (a document's own); one that is, is counted."""
+        if code in self.ignore or code in ignored:
             self.silenced += 1
-            return
-        self.add(Diagnostic(message, location, field, Severity.WARNING, code))
+            return True
+        return False
 
     @property
     def errors(self) -> list[Diagnostic]:

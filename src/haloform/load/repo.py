@@ -68,10 +68,8 @@ class Sourced:
 
     def warn(self, out: Diagnostics, code: str, message: str, path: str = "") -> None:
         """A warning about ``path`` in this document, unless the document silences it."""
-        if code in self.ignored:
-            out.silenced += 1
-            return
-        out.warning(message, self.at(parse_path(path)), path or None, code)
+        if not out.silences(code, self.ignored):  # before placing it: that may parse
+            out.warning(message, self.at(parse_path(path)), path or None, code)
 
 
 @dataclass(frozen=True)
