@@ -7,7 +7,7 @@ import click
 import pytest
 
 from haloform.cli.emulator_cmd import parse_variants
-from haloform.cli.tenants import variant
+from haloform.cli.tenants import emulator_config
 from haloform.errors import ConfigError
 from tests.e2e.conftest import PROJECT, Haloform
 
@@ -47,12 +47,17 @@ def test_serve_reads_name_value_words() -> None:
         "not_kept=TicketRules:stopmatching,new_team",
         "not_kept=Workflow:steps",
     ]
-    assert variant(parse_variants(words)) == {
+    assert parse_variants(words) == {
         "zero_filled": True,
         "eventrule_list": "wrapped",
         "not_kept": {"TicketRules": ["stopmatching", "new_team"], "Workflow": ["steps"]},
     }
+    config = emulator_config(parse_variants(words))
+    assert (config.zero_filled, config.eventrule_list) == (True, "wrapped")
+    assert config.not_kept == {"TicketRules": ["stopmatching", "new_team"], "Workflow": ["steps"]}
     with pytest.raises(click.BadParameter, match="write NAME=VALUE"):
         parse_variants(["zero_filled"])
     with pytest.raises(ConfigError, match="did you mean 'list_children'"):
-        variant(parse_variants(["list_childen=true"]))
+        emulator_config(parse_variants(["list_childen=true"]))
+    with pytest.raises(ConfigError, match="variant eventrule_list: "):
+        emulator_config(parse_variants(["eventrule_list=nested"]))

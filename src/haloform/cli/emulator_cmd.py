@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from typing import cast
 
 import click
-from pydantic import ValidationError
 
 from haloform.cli.context import common_options
-from haloform.cli.tenants import variant
-from haloform.emulator import Emulator, EmulatorConfig, Faults, serve
+from haloform.cli.tenants import emulator_config
+from haloform.emulator import Emulator, Faults, serve
+from haloform.errors import ConfigError
 
 
 @click.group()
@@ -156,7 +156,8 @@ def serve_command(
         seed=fault_seed,
     )
     try:
-        config = EmulatorConfig(
+        config = emulator_config(
+            parse_variants(variants),
             db_path=db_path,
             seed_path=seed_path,
             client_id=client_id,
@@ -164,12 +165,9 @@ def serve_command(
             tenant=tenant,
             id_offset=id_offset,
             faults=faults,
-            **variant(parse_variants(variants)),
         )
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        hint = f"--variant {first['loc'][0]}"
-        raise click.BadParameter(first["msg"], param_hint=hint) from None
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="--variant") from None
     emu = Emulator(config)
     click.echo(
         f"Halo emulator on http://{host}:{port}/api (tenant {tenant!r}, "

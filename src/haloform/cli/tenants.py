@@ -247,29 +247,31 @@ def _embedded(target: Target) -> Emulator:
     if seed_path is not None and not seed_path.is_file():
         raise ConfigError(f"environment {target.name!r}: seed file {seed_path} not found")
     try:
-        config = EmulatorConfig(
+        config = emulator_config(
+            target.environment.variant,
             db_path=str(target.state_dir / f"{target.name}.db"),
             seed_path=str(seed_path) if seed_path else None,
             id_offset=target.environment.id_offset,
-            **variant(target.environment.variant),
         )
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"environment {target.name!r}: variant {where}: {first['msg']}") from None
-    try:
         return Emulator(config)
-    except SeedError as error:
+    except (ConfigError, SeedError) as error:
         raise ConfigError(f"environment {target.name!r}: {error}") from None
 
 
-def variant(choices: Mapping[str, object]) -> dict[str, object]:
-    """``choices`` for ``EmulatorConfig``, refusing anything but FACTS.md's switches."""
-    unknown = sorted(set(choices) - set(VARIANTS))
+def emulator_config(variant: Mapping[str, object], **fields: Any) -> EmulatorConfig:
+    """An emulated tenant answering as ``variant`` chooses among FACTS.md's inferred
+    facts (``VARIANTS``); an unknown switch or a value it cannot take is a
+    ``ConfigError`` naming it."""
+    unknown = sorted(set(variant) - set(VARIANTS))
     if unknown:
         hint = did_you_mean(unknown[0], VARIANTS) or f" (known: {', '.join(VARIANTS)})"
         raise ConfigError(f"no emulator variant {unknown[0]!r}{hint}")
-    return dict(choices)
+    try:
+        return EmulatorConfig(**fields, **variant)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"variant {where}: {first['msg']}") from None
 
 
 def _report(client: HaloClient) -> None:
