@@ -432,7 +432,7 @@ async def time_diff(repo: Repo, reader: Reader) -> tuple[float, int]:
     specs = {spec.kind: spec for spec in KINDS}
     live = await read_state(reader, specs.values(), used_lookups(repo))
     index = tenant_index(repo, live, {})
-    resolved, _ = resolve_all(repo, index, "emulator")
+    resolved, _ = resolve_all(repo, index, "emulator", "emulator")
     await read_needed_details(reader, live, set_in_files(repo))
     records: list[tuple[KindSpec, Any, Mapping[str, Any] | None]] = [
         (item.spec, item.resource, live.kinds[item.spec.kind].by_guid(item.guid))

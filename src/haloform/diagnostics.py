@@ -31,6 +31,8 @@ WARNING_CODES: Mapping[str, str] = {
     "resolves it in the tenant",
     "unresolvable-reference": "a reference to a lookup Halo's API cannot list",
     "unreachable-step": "a workflow step that no action leads to",
+    "dangling-step": "a workflow action leading to a step the workflow does not have",
+    "unmodelled-field": "a field Halo answered that haloform keeps without modelling it",
     "empty-file": "a YAML file that holds no resource",
 }
 """What ``validate`` (and ``plan``, which validates first) warns about, by code."""

@@ -28,8 +28,9 @@ from tests.apply.plans import (
 
 
 def _with_bad_action(payload: dict[str, Any]) -> dict[str, Any]:
-    """A workflow Halo refuses: an action leads to a step it does not have."""
-    payload["steps"][0]["actions"] = [{"action_id": 1, "end_step": 9, "seq": 1}]
+    """A workflow Halo refuses: an action runs an Outcome the tenant does not have.
+    (An action leading to a missing step is not refused: Halo stores those.)"""
+    payload["steps"][0]["actions"] = [{"action_id": 987654, "end_step": 1, "seq": 1}]
     return payload
 
 
@@ -175,7 +176,7 @@ async def test_dependents_of_a_failed_resource_are_not_attempted(
         ("Uses Broken", Status.SKIPPED),
         ("Independent", Status.APPLIED),
     ]
-    assert "end_step" in str(report.results[0].message)
+    assert "action_id" in str(report.results[0].message)
     assert report.results[1].message == "depends on Workflow 'Broken' which failed"
     assert not report.ok
     assert report.summary() == "Apply: 1 created, 0 updated, 0 deleted; 1 failed, 1 not attempted."

@@ -16,6 +16,7 @@ guid: 8d6c1f3e-1a2b-4c3d-9e8f-2b7c1e0a4f11
 name: Incident
 steps:
   - {step_id: 1, name: Logged, isstart: true, actions: [{action_id: 41, end_step: 7}]}
+  - {step_id: 2, name: Logged again, isstart: true}
 """
 
 
@@ -30,10 +31,13 @@ def test_github_format_prints_annotations_on_the_file_and_line(tmp_path: Path) -
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert any(
-        line.startswith("::error file=") and "line=5,col=" in line and "end_step" in line
+        line.startswith("::error file=") and "line=6,col=" in line and "isstart" in line
         for line in lines
     ), lines
-    assert any(line.startswith("::warning file=") for line in lines), lines
+    assert any(
+        line.startswith("::warning file=") and "line=5,col=" in line and "end_step" in line
+        for line in lines
+    ), lines
 
 
 def test_json_format_lists_every_finding(tmp_path: Path) -> None:

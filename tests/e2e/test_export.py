@@ -211,12 +211,13 @@ def test_each_value_that_is_not_portable_is_warned_about_with_its_place(hf: Halo
     hf.create_in_tenant("/TicketRules", name="Categorised", new_category_1_id=5)
     result = hf("export", "--env", "local", "--out", "exported", "--kinds", "TicketRule", "-v")
     text = (hf.root / "exported/ticket-rules/categorised.yaml").read_text(encoding="utf-8")
-    line = text.splitlines().index("new_category_1_id: 5") + 1
+    line = text.splitlines().index("new_category_1_id: {tenant_ids: {local: 5}}") + 1
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert warnings == [
-        f"exported/ticket-rules/categorised.yaml:{line}:20: warning: new_category_1_id: "
-        "category id 5: embedded:local has no name for it, so it stays a number, "
-        "which is not portable"
+        f"exported/ticket-rules/categorised.yaml:{line}:20: warning[tenant-id]: "
+        "new_category_1_id: {tenant_ids: {local: 5}}: a tenant's own id, which no name "
+        "carries to another tenant; a plan for an environment other than local stops "
+        "here until its id is added"
     ]
     # workflows are listed (their names are what rules refer to), not read in full
     assert "GET /Workflow x1" in result.stderr and "GET /Workflow/{id}" not in result.stderr

@@ -140,7 +140,6 @@ async def test_steps_without_step_id_are_numbered(client: httpx.AsyncClient) -> 
             "actions[0].action_id",
             "Action",
         ),
-        ([{"step_id": 1, "actions": [{"end_step": 7}]}], "actions[0].end_step", "Step 7"),
         ([{"step_id": 1, "new_flow_id": 424242}], "new_flow_id", "Workflow"),
     ],
 )
@@ -150,6 +149,28 @@ async def test_step_references_are_checked(
     response = await client.post("/api/Workflow", json=[{"name": "W", "steps": steps}])
     assert response.status_code == 400
     assert message in response.json()[f"[0].steps[0].{field}"]
+
+
+@pytest.mark.parametrize("end_step", [7, -98])
+async def test_actions_leading_to_no_step_are_stored_as_halo_stores_them(
+    client: httpx.AsyncClient, end_step: int
+) -> None:
+    """FACTS: Halo stores ``end_step: -98`` ("next iteration") and, in a runbook it
+    ships, an end step the workflow does not have; negative action ids are its codes."""
+    steps = [
+        {
+            "step_id": 1,
+            "new_flow_id": -1,
+            "actions": [{"action_id": -29, "action_type": 29, "end_step": end_step}],
+            "ai_ability_id": "bedd4257-b72f-47c2-bdae-edbb4a2c7d35",
+        }
+    ]
+    saved = await post(client, "/api/Workflow", {"name": "W", "steps": steps})
+    [step] = saved["steps"]
+    assert step["actions"][0]["end_step"] == end_step
+    assert step["actions"][0]["action_id"] == -29
+    assert step["ai_ability_id"] == "bedd4257-b72f-47c2-bdae-edbb4a2c7d35"  # unknown: kept
+    assert step["new_flow_id"] == -1
 
 
 async def test_duplicate_step_ids_are_refused(client: httpx.AsyncClient) -> None:

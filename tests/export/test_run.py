@@ -93,7 +93,9 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
 
 
 def export(out: Path, live: LiveState | None = None, **options: Any) -> Export:
-    request = ExportRequest(out=out, tenant="embedded:test", specs=KINDS, **options)
+    request = ExportRequest(
+        out=out, tenant="embedded:test", environment="test", specs=KINDS, **options
+    )
     result = build_export(live or live_state(), request)
     write_export(result, out)
     return result
@@ -209,17 +211,19 @@ def test_a_secret_is_never_exported(tmp_path: Path) -> None:
     assert SECRET not in text and "new_client_secret" not in text
 
 
-def test_an_id_the_tenant_cannot_name_stays_a_number_with_a_located_warning(
-    tmp_path: Path,
-) -> None:
+def test_an_id_the_tenant_cannot_name_is_bound_to_its_environment(tmp_path: Path) -> None:
+    """Issue 20: written as ``{tenant_ids: {test: 41}}``, so a plan for another
+    environment stops there instead of sending this tenant's 41 to that one."""
     result = export(tmp_path)
     workflow = (tmp_path / "workflows/incident-lifecycle.yaml").read_text()
-    assert "always_allow_actions:\n  - 41\n  - {outcome: Add Note}\n" in workflow
-    line = workflow.splitlines().index("  - 41") + 1
+    bound = "  - {tenant_ids: {test: 41}}"
+    assert f"always_allow_actions:\n  - {{outcome: Add Note}}\n{bound}\n" in workflow
+    line = workflow.splitlines().index(bound) + 1
     assert (
-        f"{tmp_path}/workflows/incident-lifecycle.yaml:{line}:5: warning: always_allow_actions[0]: "
-        "outcome id 41: embedded:test has no name for it, so it stays a number, "
-        "which is not portable"
+        f"{tmp_path}/workflows/incident-lifecycle.yaml:{line}:5: warning[tenant-id]: "
+        "always_allow_actions[1]: {tenant_ids: {test: 41}}: a tenant's own id, which no "
+        "name carries to another tenant; a plan for an environment other than test stops "
+        "here until its id is added"
     ) in result.warnings
     assert "time_limit_action_id: 7" not in workflow  # Chase is a known outcome
     assert not any("p1-to-network" in warning for warning in result.warnings)

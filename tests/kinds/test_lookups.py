@@ -16,7 +16,8 @@ from haloform.kinds.lookups import (
     Lookup,
     criterion_lookup,
 )
-from haloform.kinds.refs import LOOKUP_REFS, AnyLookupRef, LookupOf, LookupRef, reference_fields
+from haloform.kinds.ref_fields import reference_fields
+from haloform.kinds.refs import LOOKUP_REFS, AnyLookupRef, LookupOf, LookupRef
 
 
 def test_each_word_is_declared_once() -> None:

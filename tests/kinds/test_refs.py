@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from haloform.kinds.lookups import RESOLVABLE, UNRESOLVABLE
+from haloform.kinds.ref_fields import RawId, RefField, iter_raw_ids, iter_refs, reference_fields
 from haloform.kinds.refs import (
     LOOKUP_REFS,
     REFS,
@@ -19,14 +20,9 @@ from haloform.kinds.refs import (
     LookupOf,
     LookupRef,
     NameOf,
-    RawId,
-    RefField,
     TenantId,
     WorkflowRef,
-    iter_raw_ids,
-    iter_refs,
     lookup_ref,
-    reference_fields,
 )
 from haloform.kinds.ticket_rule import TicketRule
 from haloform.kinds.workflow import Workflow
@@ -132,9 +128,21 @@ def test_the_walk_finds_raw_ids_where_references_belong() -> None:
 def test_plain_numbers_in_criteria_and_plain_fields_are_not_raw_ids() -> None:
     document = documents.ticket_rule()
     document["criteria"] = [{"fieldname": "client_id", "value_int": 44}]
-    document["script_id"] = 3
+    document["new_product_id"] = 3
     document["new_status_id"] = {"status": "New"}
     assert list(iter_raw_ids(TicketRule.model_validate(document))) == []
+
+
+def test_ids_no_lookup_names_are_raw_ids_and_halo_codes_are_not() -> None:
+    """A rule's script and group are tenant ids with no lookup (issue 20: they were
+    promoted without a word); a negative id is one of Halo's own codes."""
+    document = documents.ticket_rule()
+    document["script_id"] = 3
+    document["group_id"] = 7
+    document["outcome_id"] = -1
+    del document["new_status_id"]
+    found = dict(iter_raw_ids(TicketRule.model_validate(document)))
+    assert found == {"script_id": RawId(3, ()), "group_id": RawId(7, ())}
 
 
 class _Inner(BaseModel):

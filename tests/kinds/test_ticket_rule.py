@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
-from haloform.kinds.refs import Ref, iter_refs
+from haloform.kinds.ref_fields import iter_refs
+from haloform.kinds.refs import Ref
 from haloform.kinds.ticket_rule import TICKET_RULE, StepRule, TicketRule
 from tests.kinds import documents
 

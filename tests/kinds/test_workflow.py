@@ -99,7 +99,7 @@ def test_the_spec_says_how_to_read_and_compare_a_workflow() -> None:
     assert "steps" in WORKFLOW.detail_only and "name" not in WORKFLOW.detail_only
     assert WORKFLOW.keyed_lists["steps"] == ("step_id",)
     assert WORKFLOW.keyed_lists["stages"] == ("sequence",)
-    assert WORKFLOW.keyed_lists["steps[].actions"] == ("action_id", "end_step")
+    assert WORKFLOW.keyed_lists["steps[].actions"] == ("action_id", "end_step", "approval_result")
     assert {"always_allow_actions", "steps[].step_conditions"} <= WORKFLOW.unordered_lists
     assert "fdid" in WORKFLOW.server_owned["steps[]"]
     assert "action_name" in WORKFLOW.server_owned["steps[].actions[]"]

@@ -76,18 +76,41 @@ def test_each_start_after_the_first_is_reported_at_its_own_step() -> None:
     ]
 
 
-def test_an_action_leading_to_a_missing_step() -> None:
+DANGLING = ": Halo keeps the action, but pressing it leads nowhere"
+
+
+def test_an_action_leading_to_a_missing_step_is_a_warning() -> None:
+    """Halo stores such an action (a runbook it ships has one): what Halo stores must
+    validate, so it is a warning, never an error (issue 20)."""
     result = findings(step(1, to(2), to(9), isstart=True), step(2))
     assert result == [
-        Finding(("steps", 0, "actions", 1, "end_step"), "no step 9 in this workflow"),
+        Finding(
+            ("steps", 0, "actions", 1, "end_step"),
+            "no step 9 in this workflow" + DANGLING,
+            code="dangling-step",
+        ),
     ]
 
 
-def test_an_action_starting_from_a_missing_step() -> None:
+def test_an_action_starting_from_a_missing_step_is_a_warning() -> None:
     result = findings(step(1, to(2, start_step=7), isstart=True), step(2))
     assert result == [
-        Finding(("steps", 0, "actions", 0, "start_step"), "no step 7 in this workflow"),
+        Finding(
+            ("steps", 0, "actions", 0, "start_step"),
+            "no step 7 in this workflow" + DANGLING,
+            code="dangling-step",
+        ),
     ]
+
+
+def test_the_next_iteration_is_a_target_of_its_own() -> None:
+    """``end_step: -98`` is Halo's "next iteration" of an iterating automation step."""
+    assert findings(step(1, to(2), to(-98), isstart=True), step(2)) == []
+
+
+def test_stage_number_zero_is_no_stage() -> None:
+    """Halo answers ``stage_number: 0`` on every step of a workflow without stages."""
+    assert findings(step(1, to(2), isstart=True, stage_number=0), step(2, stage_number=0)) == []
 
 
 def test_an_action_needs_an_end_step() -> None:
@@ -157,7 +180,7 @@ def test_reachability_is_only_judged_once_there_is_a_start() -> None:
 def test_an_action_to_a_missing_step_does_not_make_it_reachable() -> None:
     result = findings(step(1, to(9), isstart=True), step(2))
     assert [(finding.path, finding.code is not None) for finding in result] == [
-        (("steps", 0, "actions", 0, "end_step"), False),
+        (("steps", 0, "actions", 0, "end_step"), True),
         (("steps", 1, "step_id"), True),
     ]
 
@@ -171,7 +194,7 @@ def test_every_problem_of_one_workflow_is_found_at_once() -> None:
     assert [(finding.path, finding.code is not None) for finding in result] == [
         (("steps", 1, "isstart"), False),
         (("steps", 0, "actions", 0), False),
-        (("steps", 1, "actions", 0, "end_step"), False),
+        (("steps", 1, "actions", 0, "end_step"), True),
         (("stages", 0, "outcome_step"), False),
         (("steps", 0, "stage_number"), False),
         (("steps", 1, "step_id"), True),

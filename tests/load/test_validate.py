@@ -293,10 +293,12 @@ def test_a_kinds_findings_are_located_in_the_file(tmp_path: Path) -> None:
     assert findings(tmp_path, {"wf.yaml": broken}) == [
         "wf.yaml:4:24: error: stages[0].outcome_step: no step 7 in this workflow",
         "wf.yaml:8:5: error: steps[0].stage_number: no stage with sequence 2",
-        "wf.yaml:10:36: error: steps[0].actions[0].end_step: no step 9 in this workflow",
+        "wf.yaml:10:36: warning[dangling-step]: steps[0].actions[0].end_step: no step 9 in "
+        "this workflow: Halo keeps the action, but pressing it leads nowhere",
         "wf.yaml:11:9: error: steps[0].actions[1]: an action needs 'end_step' (the step it "
         "leads to)",
-        "wf.yaml:11:38: error: steps[0].actions[1].start_step: no step 5 in this workflow",
+        "wf.yaml:11:38: warning[dangling-step]: steps[0].actions[1].start_step: no step 5 in "
+        "this workflow: Halo keeps the action, but pressing it leads nowhere",
         "wf.yaml:12:6: warning[unreachable-step]: "
         "steps[1].step_id: step 2 (Lost) cannot be reached from the "
         "start step by any action",

@@ -14,7 +14,8 @@ from pydantic.fields import FieldInfo
 
 from haloform.kinds import KINDS, KindSpec
 from haloform.kinds.base import FILE_ONLY
-from haloform.kinds.refs import Ref, field_members
+from haloform.kinds.ref_fields import field_members
+from haloform.kinds.refs import Ref
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import to_portable
 

@@ -38,6 +38,7 @@ SWITCHES: list[tuple[str, Any]] = [
     ("list_children", True),
     ("post_many_response", "array"),
     ("post_many_response", "first"),
+    ("returnall", True),
     ("delete_response", "object"),
     ("delete_response", "empty"),
     ("accept_zero_id_as_create", True),

@@ -35,6 +35,16 @@ def test_an_unknown_code_is_shown_raw_and_marked() -> None:
     assert sentence == "Status [unknown comparison type 4] 3"
 
 
+def test_a_code_off_the_ticket_is_not_guessed() -> None:
+    """Issue 20: on ``runbookvariable`` (a real runbook's step condition), 5 is "has
+    elements", not "greater than": the meaning of a code depends on ``tablename``."""
+    sentence = rules.criterion(
+        {"fieldname": "<<Groups>>", "tablename": "runbookvariable", "type": 5, "value_int": 0}
+    )
+    assert "greater" not in sentence
+    assert "[comparison type 5 on runbookvariable: meaning unknown]" in sentence
+
+
 def test_field_names_read_as_labels_from_what_kinds_declare() -> None:
     assert labels.ticket_field("priority_id") == "Priority"
     assert labels.ticket_field("requesttype_id") == "Ticket type"

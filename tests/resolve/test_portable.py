@@ -177,13 +177,56 @@ def test_falsy_values_are_still_values(value: object) -> None:
 
 def test_the_fingerprint_ignores_noise_and_notices_edits() -> None:
     record = tenant.live_workflow()
-    noisy = {**record, "in_use": False, "workflow_history": [], "new_field_from_halo": 1}
+    noisy = {**record, "in_use": False, "workflow_history": [], "new_field_from_halo": 0}
     reordered = dict(reversed(list(record.items())))
     print_ = fingerprint(WORKFLOW, record, INDEX)
     assert fingerprint(WORKFLOW, noisy, INDEX) == print_
     assert fingerprint(WORKFLOW, reordered, INDEX) == print_
     assert fingerprint(WORKFLOW, {**record, "note": "edited"}, INDEX) != print_
+    # a field haloform keeps without modelling it is part of what the record means
+    assert fingerprint(WORKFLOW, {**record, "new_field_from_halo": 1}, INDEX) != print_
     assert len(print_) == 64
+
+
+def test_unknown_fields_are_kept_apart_and_sent_back_as_read() -> None:
+    """Issue 20: a field no model declares is kept under ``unmodelled`` (set values
+    only: Halo zero-fills every field), and the payload sends it back where it was."""
+    record = tenant.live_workflow()
+    record["steps"][0].update(ai_new_knob=3, zero_filled_knob=0, pipeline_stage_name="x")
+    record["brand_new"] = {"a": 1}
+    portable = to_portable(WORKFLOW, record, INDEX)
+    assert portable["unmodelled"] == {"brand_new": {"a": 1}}
+    assert portable["steps"][0]["unmodelled"] == {"ai_new_knob": 3}
+    workflow = WORKFLOW.parse(file_order(WORKFLOW, portable))
+    payload = workflow.to_payload(lambda ref: 0)
+    assert payload["brand_new"] == {"a": 1}
+    assert payload["steps"][0]["ai_new_knob"] == 3
+    assert "unmodelled" not in payload and "unmodelled" not in payload["steps"][0]
+
+
+def test_nested_rows_lose_their_tenant_row_ids() -> None:
+    """Issue 20: rows of pass-through lists keep no ``id``/``guid``/owner link, which
+    a POST to another tenant would read as "update that row"."""
+    record = tenant.live_workflow()
+    record["steps"][0]["runbook_variable_mappings"] = [
+        {
+            "id": 1736,
+            "guid": "2ccf72ee-3712-4c38-98c0-bda57fcff2f1",
+            "step_id": 1430,
+            "step_seq": 1,
+            "step_name": "x",
+            "rule_id": 0,
+            "key": "Thread",
+            "type": 4,
+            "value_mappings": [],
+            "extra_process": 0,
+        },
+    ]
+    record["steps"][0]["access_control"] = [{"id": 12}]
+    portable = to_portable(WORKFLOW, record, INDEX)
+    step = portable["steps"][0]
+    assert step["runbook_variable_mappings"] == [{"key": "Thread", "type": 4, "extra_process": 0}]
+    assert step["unmodelled"] == {"access_control": [{"id": 12}]}  # a bare id: a reference
 
 
 @pytest.mark.parametrize(

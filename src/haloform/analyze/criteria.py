@@ -28,14 +28,12 @@ from haloform.analyze.values import (
     shown,
     split_set,
 )
-from haloform.kinds.criteria import Criterion
+from haloform.kinds.criteria import Criterion, on_ticket
 
 EQUAL, NOT_EQUAL, CONTAINS, NOT_CONTAINS = 0, 1, 2, 3
 GREATER, GREATER_EQUAL, LESS, LESS_EQUAL = 5, 6, 7, 8
 INCLUDES, NOT_INCLUDES, HAS_VALUE, NO_VALUE, ANY_VALUE = 23, 24, 29, 30, -10
 KNOWN_TYPES = frozenset({0, 1, 2, 3, 5, 6, 7, 8, 23, 24, 29, 30, -10})
-TICKET_TABLES = frozenset({"", "faults"})
-"""``tablename`` values that mean the ticket itself."""
 
 ASSUMPTIONS: Mapping[str, str] = {
     "empty": "a field the ticket does not give has no value",
@@ -113,12 +111,14 @@ class Condition:
 
     @property
     def decidable(self) -> bool:
-        return self.type in KNOWN_TYPES and self.table in TICKET_TABLES and bool(self.field)
+        return self.type in KNOWN_TYPES and on_ticket(self.table) and bool(self.field)
 
     def __str__(self) -> str:
         label = (
             _LABELS.get(self.type, f"(unknown type {self.type})") if self.type is not None else ""
         )
+        if not on_ticket(self.table):
+            label = f"(type {self.type} on {self.table}: meaning unknown)"
         if self.type in (HAS_VALUE, NO_VALUE, ANY_VALUE):
             return f"{self.field} {label}"
         return f"{self.field} {label} {shown(self.value)}"

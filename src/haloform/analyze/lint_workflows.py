@@ -12,7 +12,7 @@ from graphlib import CycleError, TopologicalSorter
 from haloform.analyze.findings import LintFinding, key
 from haloform.common.paths import parse_path
 from haloform.kinds import by_ref_key
-from haloform.kinds.refs import iter_refs
+from haloform.kinds.ref_fields import iter_refs
 from haloform.kinds.workflow import Step, Workflow
 from haloform.load.repo import Declared, Repo
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from haloform.analyze.criteria import ASSUMPTIONS as CRITERIA_ASSUMPTIONS
 from haloform.analyze.criteria import (
     KNOWN_TYPES,
-    TICKET_TABLES,
     Condition,
     evaluate,
     evaluate_all,
 )
 from haloform.analyze.rules import USE_ASSUMPTION, Event, RuleView, ticket_rules
 from haloform.analyze.values import any_of
+from haloform.kinds.criteria import on_ticket
 from haloform.load.repo import Repo
 
 ASSUMPTIONS: Mapping[str, str] = {
@@ -181,7 +181,7 @@ def _note(condition: Condition, ticket: Mapping[str, object], run: Simulation) -
 
 
 def _why(condition: Condition) -> str:
-    if condition.table not in TICKET_TABLES:
+    if not on_ticket(condition.table):
         return f"'{condition}': a field of {condition.table!r}, not of the ticket"
     if not condition.field:
         return f"'{condition}': no fieldname"

@@ -35,6 +35,7 @@ def exported(
     request = ExportRequest(
         out=out,
         tenant=target.label,
+        environment=target.name,
         specs=specs,
         lookup_names=target.environment.lookup_names,
         variables=project.variables_for(target.environment),

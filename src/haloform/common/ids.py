@@ -54,3 +54,10 @@ def known_id(row: Mapping[str, Any]) -> int:
     if value is None:
         raise ValueError(f"a live row without an id reached the planner: {row.get('guid')}")
     return value
+
+
+def is_tenant_id(value: object) -> bool:
+    """Whether a number in an id field is a tenant's own record: not 0 ("not set"), not
+    negative (Halo's own codes, the same on every tenant: ``action_id: -29`` is "SQL
+    result", ``new_flow_id: -1`` "no switch"; database ids start at 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

@@ -98,7 +98,7 @@ def diff(
         unset=spec.is_unset,
         keyed=spec.keyed_markers,
         unordered=spec.unordered_lists,
-        objects=frozenset(spec.server_owned),
+        objects=spec.object_patterns,
         symmetric=symmetric,
         names=_names(spec.keyed_markers, have, want),
     )
@@ -141,8 +141,8 @@ class _Walk:
     def value(self, want: Any, have: Any, pattern: str, path: str) -> Iterator[FieldChange]:
         if isinstance(want, list) and (isinstance(have, list) or is_empty(have)):
             yield from self.list(want, have or [], pattern, path)
-        elif isinstance(want, Mapping) and isinstance(have, Mapping) and pattern in self.objects:
-            yield from self.object(want, have, pattern, path)
+        elif isinstance(want, Mapping) and pattern in self.objects and not _compared_whole(have):
+            yield from self.object(want, have or {}, pattern, path)
         elif not self.same(want, have, pattern):
             # a file that writes Halo's "not set" clears the field: after None (a flag
             # turned off stays false: to a reader that is a value, not a clearing)
@@ -228,6 +228,8 @@ class _Walk:
         refers = dict(marker.refers)
         parts = []
         for field in marker.fields:
+            if field in marker.quiet and is_empty(item.get(field)):
+                continue
             shown = _shown(item.get(field))
             target = refers.get(field)
             parts.append(self.names.get(target, {}).get(shown, shown) if target else shown)
@@ -278,6 +280,12 @@ def _maximum_matching(fits: Sequence[Sequence[int]]) -> dict[int, int]:
     for i in range(len(fits)):
         claim(i, set())
     return {i: j for j, i in owner.items()}
+
+
+def _compared_whole(have: Any) -> bool:
+    """Whether a live value is one to compare as a whole, not field by field (an
+    object the live side lacks is compared field by field, as an empty one)."""
+    return have is not None and not isinstance(have, Mapping)
 
 
 def _identity(item: Any, keys: tuple[str, ...]) -> str | None:
@@ -377,7 +385,7 @@ def item_paths(spec: KindSpec, document: Mapping[str, Any]) -> dict[str, Mapping
         unset=spec.is_unset,
         keyed=spec.keyed_markers,
         unordered=spec.unordered_lists,
-        objects=frozenset(spec.server_owned),
+        objects=spec.object_patterns,
         names=_names(spec.keyed_markers, document),
     )
     found: dict[str, Mapping[str, Any]] = {}

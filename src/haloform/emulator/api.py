@@ -63,10 +63,12 @@ class Query:
     def __init__(self, params: QueryParams, types: Mapping[str, str]) -> None:
         self._declared: Collection[str] = types.keys()
         self._values: dict[str, object] = {}
+        self._undeclared: dict[str, str] = {}
         errors = {}
         for name, raw in params.multi_items():
             kind = types.get(name.lower())
             if kind is None:
+                self._undeclared[name.lower()] = raw
                 continue
             value = _convert(raw, kind)
             if value is None:
@@ -77,6 +79,11 @@ class Query:
 
     def flag(self, name: str) -> bool:
         return bool(self._get(name))
+
+    def undeclared_flag(self, name: str) -> bool:
+        """A flag the published document does not declare but a client library sends
+        (``returnall``, HaloAPI's ``-ReturnAll``): ``true`` in any case."""
+        return self._undeclared.get(name.lower(), "").strip().lower() == "true"
 
     def number(self, name: str) -> int | None:
         value = self._get(name)

@@ -48,6 +48,7 @@ VARIANTS = (
     "list_children",
     "workflowstep_actions",
     "post_many_response",
+    "returnall",
     "delete_response",
     "accept_zero_id_as_create",
     "require_name_on_update",
@@ -91,6 +92,11 @@ class EmulatorConfig(BaseModel):
     Halo; False is a stand-in whose rows leave them to GET /Workflow/{id}."""
     post_many_response: Literal["array", "first"] = "array"
     """What a POST of several records answers: all of them, or only the first."""
+    returnall: bool = False
+    """Whether ``?returnall=true`` ("return all results when letting Halo batch
+    process", HaloAPI's New-HaloTicket) makes a POST of several records answer all of
+    them even where ``post_many_response`` is ``first``. Whether the configuration
+    endpoints honour it is unknown."""
     delete_response: Literal["object", "empty"] = "object"
     """What DELETE answers with its 200: the deleted record, or an empty body."""
     accept_zero_id_as_create: bool = True

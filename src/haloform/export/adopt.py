@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from haloform.kinds import by_ref_key
-from haloform.kinds.refs import iter_refs
+from haloform.kinds.ref_fields import iter_refs
 from haloform.load.repo import Repo
 
 

@@ -11,27 +11,21 @@ value means whichever way a person spelled it.
   ``240.0`` and ``240``, a ``${var}`` that expands to the value, a reference by guid or
   by name, a lookup name in another letter case, a keyed or unordered list in another
   order. Export leaves such a value as the person wrote it.
-- **Portability** (``unportable``). Where an exported document still holds a value
-  another tenant would read differently: an id the tenant has no name for (kept as a
-  number), or a lookup name several of its rows share.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from haloform.common.canonical import canonical_json
 from haloform.common.ids import canonical_guid
-from haloform.common.paths import PathItem, join_path
-from haloform.kinds import KindSpec, by_ref_key
-from haloform.kinds.lookups import criterion_lookup
-from haloform.kinds.refs import LOOKUP_REFS, RefField
+from haloform.common.paths import join_path
+from haloform.kinds import by_ref_key
 from haloform.load.documents import expand
 from haloform.load.style import is_reference
-from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty
 
 # --- stable order --------------------------------------------------------------------
@@ -148,65 +142,3 @@ class Meaning:
                 return {str(word): {"guid": guid}}
             inner = name
         return {str(word): {"name": str(inner).casefold()}}
-
-
-# --- what is not portable ---------------------------------------------------------
-
-
-def unportable(
-    spec: KindSpec, data: Mapping[str, Any], index: TenantIndex, tenant: str
-) -> Iterator[tuple[tuple[PathItem, ...], str]]:
-    """Where a document holds a value that will not mean the same in another tenant
-    (an id ``tenant`` has no name for, a name several of its rows share), and why."""
-    references = {ref.path: ref for ref in spec.references}
-    return _Portability(references, index, tenant).walk(data, "", ())
-
-
-@dataclass(frozen=True)
-class _Portability:
-    references: Mapping[str, RefField]
-    index: TenantIndex
-    tenant: str
-
-    def walk(
-        self, node: Any, pattern: str, at: tuple[PathItem, ...]
-    ) -> Iterator[tuple[tuple[PathItem, ...], str]]:
-        if isinstance(node, list):
-            for position, item in enumerate(node):
-                yield from self.walk(item, f"{pattern}[]", (*at, position))
-            return
-        if not isinstance(node, Mapping):
-            return
-        for key, value in node.items():
-            path = join_path(pattern, str(key))
-            ref = self.references.get(path)
-            if ref is None:
-                yield from self.walk(value, path, (*at, key))
-                continue
-            values: list[tuple[int | None, Any]] = (
-                list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-            )
-            for slot, item in values:
-                spot = (*at, key) if slot is None else (*at, key, slot)
-                message = self.problem(ref, item, node)
-                if message is not None:
-                    yield spot, message
-
-    def problem(self, ref: RefField, value: Any, record: Mapping[str, Any]) -> str | None:
-        tenant = self.tenant
-        if isinstance(value, int) and not isinstance(value, bool) and value != 0:
-            # 0 is Halo's "not set", never a record: nothing to name, nothing to warn
-            target = ref.targets[0] if len(ref.targets) == 1 else criterion_lookup(record)
-            if target is None or target not in ref.targets:
-                return None
-            return (
-                f"{target} id {value}: {tenant} has no name for it, so it stays a number, "
-                "which is not portable"
-            )
-        if isinstance(value, Mapping) and is_reference(value):
-            ((word, name),) = value.items()
-            if word in LOOKUP_REFS and isinstance(name, str):
-                count = len(self.index.lookup(str(word), name))
-                if count > 1:
-                    return f"{count} {word}s are named {name!r} in {tenant}: rename one in Halo"
-        return None

@@ -41,7 +41,7 @@ from haloform.export.layout import (
     sort_lists,
 )
 from haloform.export.merge import Merger
-from haloform.export.portability import portability_warnings
+from haloform.export.portability import bind_tenant_ids, portability_warnings
 from haloform.export.read import Picker, ReadProgress, read_tenant
 from haloform.export.selection import Selection
 from haloform.fetch.reader import (
@@ -68,6 +68,9 @@ class ExportRequest:
     out: Path
     tenant: str
     """How messages name the tenant (``embedded:local``, a URL)."""
+    environment: str
+    """Its environment's name in haloform.yaml: ids no name makes portable are
+    written bound to it (``{tenant_ids: {prod: 5}}``)."""
     specs: tuple[KindSpec, ...]
     lookup_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """The environment's renames (file name -> tenant name), applied in reverse."""
@@ -191,14 +194,16 @@ def build_export(live: LiveState, request: ExportRequest) -> Export:
         f"{request.out} holds files export cannot read; fix or move them (nothing was exported)"
     )
     build = _Build(request, index, disk, [str(d) for d in disk.problems.warnings])
-    resources = list(_resources(live, request.specs, index, build.warnings, request.selection))
+    resources = list(_resources(live, request, index, build.warnings))
     build.warnings.extend([*_shared_names(resources), *shared_guid_warnings(live)])
     waiting = [resource for resource in resources if not _merge(build, resource)]
     _create(build, waiting)
     absent = _absent(build, _listed(live, request.specs))
     files = [*_existing_files(build), *_new_files(build)]
     texts = {file.path: file.text for file in files if file.text is not None}
-    build.warnings.extend(portability_warnings(build.placed, texts, build.index, request))
+    build.warnings.extend(
+        portability_warnings(build.placed, texts, build.index, request.tenant, request.out)
+    )
     return Export(
         files=tuple(sorted(files, key=lambda file: file.path)),
         absent=tuple(absent),
@@ -239,16 +244,12 @@ def _shared_names(resources: Iterable[_Resource]) -> list[str]:
 
 
 def _resources(
-    live: LiveState,
-    specs: tuple[KindSpec, ...],
-    index: TenantIndex,
-    warnings: list[str],
-    selection: Picker | None,
+    live: LiveState, request: ExportRequest, index: TenantIndex, warnings: list[str]
 ) -> Iterator[_Resource]:
-    for spec in specs:
+    for spec in request.specs:
         kind = live.kinds.get(spec.kind)
         rows = sorted(
-            _taken(kind, selection) if kind else [],
+            _taken(kind, request.selection) if kind else [],
             key=lambda row: (str(row.get("name", "")).casefold(), str(row.get("guid", ""))),
         )
         for row in rows:
@@ -262,6 +263,7 @@ def _resources(
                 continue  # a shared guid (warned about): the record a plan would match
 
             portable = file_order(spec, to_portable(spec, record, index))
+            bind_tenant_ids(spec, portable, index, request.environment)
             document = literal(sort_lists(portable, spec.keyed_lists, spec.unordered_lists))
             guid = canonical_guid(row["guid"])
             document["guid"] = guid

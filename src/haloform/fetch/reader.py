@@ -43,6 +43,9 @@ class LiveKind:
     details: dict[int, Record] = field(default_factory=dict)
     assembled: dict[int, Record] = field(default_factory=dict)
     """Rows completed from the kind's child lists (``KindSpec.child_lists``)."""
+    children: Mapping[str, list[Record]] = field(default_factory=dict)
+    """Every row the child lists answered, by the field they make up (``steps``), the
+    records the plan does not manage included."""
 
     def __post_init__(self) -> None:
         self._by_guid = {str(r["guid"]).casefold(): r for r in self.rows if r.get("guid")}
@@ -193,6 +196,15 @@ async def read_needed_details(client: Reader, state: LiveState, wanted: Wanted) 
     return log
 
 
+async def read_children(client: Reader, state: LiveState, kinds: Iterable[str]) -> None:
+    """Every child row of these kinds (one GET per child list), where no detail read
+    has brought them yet: what the tenant pairs across all its records is wanted."""
+    for kind in kinds:
+        live = state.kinds.get(kind)
+        if live is not None and not live.children and live.spec.child_lists:
+            live.children = await children.read_children(client, live.spec)
+
+
 async def _complete(client: Reader, live: LiveKind, wanted: Wanted, log: DetailLog) -> None:
     spec, detail, by_list = live.spec, [], []
     for row in live.rows:
@@ -218,6 +230,7 @@ async def _from_children(
     """Fill ``rows`` from the child lists; those the lists cannot answer come back."""
     spec = live.spec
     found = await children.read_children(client, spec)
+    live.children = found
     grouped = children.group(spec, found)
     fallback = []
     for row, gap, want in rows:

@@ -157,7 +157,12 @@ class HaloClient:
         """
         if not records:
             return []
-        response = await self._call("POST", path, body=[dict(record) for record in records])
+        # ask for every saved record back: honoured where Halo batch processes (FACTS:
+        # HaloAPI's -ReturnAll); where not, the caller re-reads the ones left out
+        params = {"returnall": "true"} if len(records) > 1 else None
+        response = await self._call(
+            "POST", path, params=params, body=[dict(record) for record in records]
+        )
         return self._read(response, path, lambda text: shapes.saved(shapes.decode(text)))
 
     async def delete(self, path: str, id: int | str) -> Record | None:

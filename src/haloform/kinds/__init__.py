@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from haloform.kinds.base import KindSpec, Resolver, Resource
+from haloform.kinds.base import Resolver, Resource
 from haloform.kinds.checks import ChildList
 from haloform.kinds.event_rule import EVENT_RULE
+from haloform.kinds.spec import KindSpec
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.kinds.workflow import WORKFLOW
 

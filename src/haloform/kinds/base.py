@@ -1,21 +1,18 @@
-"""What every managed kind shares: the model base, and the spec the core reads.
+"""The model base every managed kind's objects are read into.
 
 Models carry Halo's own field names and refuse what a file must not hold: unknown
 names (typos, ``extra_forbidden``) and names Halo sets itself (``server_owned``, an
-error of its own so the message can say why). Each kind declares one ``KindSpec``; the
-planner, exporter and applier read it and never switch on a kind's name. What the
-models already say (references, server-owned names, keyed and unordered lists,
-secrets) the spec derives from them instead of repeating it.
+error of its own so the message can say why). Each kind declares one ``KindSpec``
+(``kinds.spec``) from its model.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import types
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args
 
 from pydantic import (
@@ -29,21 +26,10 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, to_jsonable_python
 from pydantic_core.core_schema import ErrorType
 
-from haloform.common.paths import join_path
-from haloform.errors import ConfigError
-from haloform.kinds.checks import Check, ChildList, no_check
 from haloform.kinds.frozen import FrozenModel
-from haloform.kinds.refs import (
-    Guid,
-    Name,
-    Ref,
-    RefField,
-    field_members,
-    field_paths,
-    nested_models,
-    share_refs,
-)
-from haloform.kinds.refs import reference_fields as _reference_fields
+from haloform.kinds.ref_fields import field_members, share_refs
+from haloform.kinds.refs import Guid, Name, Ref, TenantIds
+from haloform.kinds.unmodelled import UNMODELLED, Unmodelled
 from haloform.kinds.unset import FILE_ONLY as FILE_ONLY
 from haloform.kinds.unset import cleared_values, null_errors
 
@@ -65,14 +51,18 @@ class KeyedBy:
     fields: tuple[str, ...]
     label: str | None = None
     refers: tuple[tuple[str, str], ...] = ()
+    quiet: tuple[str, ...] = ()
+    """Key fields a path shows only where an item sets them: they tell apart the few
+    items the others do not (an automation's Successful and Unsuccessful buttons, both
+    leading to one step, differ only in ``approval_result``)."""
 
 
 @dataclass(frozen=True)
-class _Unordered:
+class Unordered:
     """Marks a list whose order carries no meaning (compared as a set)."""
 
 
-UNORDERED = _Unordered()
+UNORDERED = Unordered()
 
 Passthrough = list[dict[str, Any]]
 """Objects haloform does not model field by field: kept and sent as written."""
@@ -81,11 +71,11 @@ UnorderedPassthrough = Annotated[Passthrough, UNORDERED]
 
 
 @dataclass(frozen=True)
-class _SecretMarker:
+class SecretMarker:
     """Marks a write-only secret: sent to Halo, never read back, never diffed."""
 
 
-_ENV_SECRET = re.compile(r"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$")
+ENV_SECRET = re.compile(r"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$")
 _SECRET_MESSAGE = (
     "secrets never live in files: write ${env:NAME} and set NAME in the environment "
     "where haloform runs"
@@ -93,17 +83,17 @@ _SECRET_MESSAGE = (
 
 
 def _env_reference(value: str) -> str:
-    if not _ENV_SECRET.match(value):
+    if not ENV_SECRET.match(value):
         raise PydanticCustomError("secret_literal", _SECRET_MESSAGE)
     return value
 
 
 EnvSecret = Annotated[
     str,
-    _SecretMarker(),
+    SecretMarker(),
     AfterValidator(_env_reference),
     WithJsonSchema(
-        {"type": "string", "pattern": _ENV_SECRET.pattern, "description": _SECRET_MESSAGE}
+        {"type": "string", "pattern": ENV_SECRET.pattern, "description": _SECRET_MESSAGE}
     ),
 ]
 """A secret, written only as ``${env:NAME}``: the applier fills it in at POST time, so
@@ -123,6 +113,18 @@ class HaloModel(FrozenModel):
     """Names of that schema Halo fills in itself: never in a file, ignored by diffs."""
     zero_unset: ClassVar[frozenset[str]] = frozenset()
     """Numbers and flags whose ``0`` / ``false`` is Halo's "not set" (``kinds.unset``)."""
+    observed: ClassVar[frozenset[str]] = frozenset()
+    """Fields the published schema lacks that real rows carry (docs/halo-fidelity.md):
+    modelled so that they survive, and sent back as Halo answered them."""
+    identified_by_guid: ClassVar[Mapping[str, str]] = {}
+    """Tenant ids whose portable identity is a guid Halo answers beside them
+    (``auto_action_type`` -> ``auto_action_type_guid``): files and diffs keep the guid,
+    and each tenant's id is found by it (``resolve.references.with_tenant_ids``)."""
+    unset_values: ClassVar[Mapping[str, tuple[object, ...]]] = {}
+    """Fields whose "not set" is another value (``new_flow_id: -1``); the first is sent."""
+
+    unmodelled: Unmodelled | None = None
+    """Fields Halo answered that no model declares, kept as read (``kinds.unmodelled``)."""
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
@@ -157,6 +159,27 @@ class HaloModel(FrozenModel):
         return self
 
     @model_validator(mode="after")
+    def _unmodelled_apart(self) -> Self:
+        """A field haloform models is written as itself, never among the kept ones."""
+        known = [
+            key
+            for key in self.unmodelled or {}
+            if key in type(self).model_fields or key in self.server_owned
+        ]
+        if known:
+            message = "{field} is a field haloform knows: write it directly, not under unmodelled"
+            errors: list[InitErrorDetails] = [
+                {
+                    "type": PydanticCustomError("modelled_field", message, {"field": key}),
+                    "loc": (UNMODELLED, key),
+                    "input": (self.unmodelled or {})[key],
+                }
+                for key in known
+            ]
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+    @model_validator(mode="after")
     def _nulls_clear(self) -> Self:
         """A ``null`` clears a field; where Halo has no "not set", it is a mistake."""
         errors = null_errors(type(self), self.model_fields_set, lambda name: getattr(self, name))
@@ -178,6 +201,7 @@ class HaloModel(FrozenModel):
                 payload[name] = copy.deepcopy(cleared[name])
                 continue
             payload[name] = _payload_value(value, resolve)
+        payload.update(copy.deepcopy(payload.pop(UNMODELLED, {})))
         self._complete_payload(payload)
         return payload
 
@@ -200,6 +224,11 @@ def _payload_value(value: object, resolve: Resolver) -> Any:
         return value.to_payload(resolve)
     if isinstance(value, list):
         return [_payload_value(item, resolve) for item in value]
+    if isinstance(value, Mapping):  # a pass-through row: its bound ids resolved too
+        bound = TenantIds.read(value)
+        if bound is not None:
+            return resolve(bound)
+        return {key: _payload_value(item, resolve) for key, item in value.items()}
     return to_jsonable_python(value)
 
 
@@ -227,7 +256,7 @@ def _redact_secrets(model: type[HaloModel], data: Mapping[str, Any]) -> Mapping[
     leaked = [
         name
         for name in _secret_fields(model)
-        if isinstance(data.get(name), str) and not _ENV_SECRET.match(data[name])
+        if isinstance(data.get(name), str) and not ENV_SECRET.match(data[name])
     ]
     if not leaked:
         return data
@@ -266,134 +295,5 @@ def _secret_fields(model: type[BaseModel]) -> frozenset[str]:
         name
         for name, info in model.model_fields.items()
         for _, metadata in field_members(info)
-        if any(isinstance(marker, _SecretMarker) for marker in metadata)
+        if any(isinstance(marker, SecretMarker) for marker in metadata)
     )
-
-
-def _objects(model: type[HaloModel]) -> Iterator[tuple[str, type[HaloModel]]]:
-    """The model and every model nested in it, by path pattern (``steps[]``)."""
-    yield "", model
-    for path, info in field_paths(model):
-        for nested, in_list in nested_models(info):
-            if issubclass(nested, HaloModel):
-                yield (f"{path}[]" if in_list else path), nested
-
-
-def _marked(model: type[BaseModel], kind: type[_M]) -> Iterator[tuple[str, _M]]:
-    for path, info in field_paths(model):
-        for _, metadata in field_members(info):
-            for marker in metadata:
-                if isinstance(marker, kind):
-                    yield path, marker
-
-
-def _every_row(row: Mapping[str, Any]) -> bool:
-    return True
-
-
-@dataclass(frozen=True, eq=False)
-class KindSpec:
-    """Everything the core needs to know about one managed kind, declared once."""
-
-    kind: str
-    """The ``kind:`` of a YAML document."""
-    model: type[Resource]
-    api_path: str
-    directory: str
-    """Where export writes this kind's files, relative to the repo root."""
-    ref_key: str | None = None
-    """The word references use for this kind (``{workflow: ...}``); None: not referable."""
-    list_params: Mapping[str, bool] = field(default_factory=dict)
-    detail_params: Mapping[str, bool] = field(default_factory=dict)
-    detail_only: frozenset[str] = frozenset()
-    """Top-level fields only ``GET {api_path}/{id}`` (with ``detail_params``) carries."""
-    child_lists: tuple[ChildList, ...] = ()
-    """Detail-only fields another list answers for every record at once."""
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    """What Halo fills in when a top-level field is absent, so absent compares equal."""
-    is_managed_row: Callable[[Mapping[str, Any]], bool] = _every_row
-    """Whether a live row of the list is this kind's to manage (or prune) at all."""
-    check: Check = no_check
-    """Offline integrity checks beyond field types, run by ``haloform validate``."""
-    in_use_field: str | None = None
-    """A field of the detail GET saying tickets use the record: a plan deleting one
-    warns (Halo may refuse the delete, or it breaks those tickets)."""
-
-    def __post_init__(self) -> None:
-        for name in ("list_params", "detail_params", "defaults"):
-            object.__setattr__(self, name, types.MappingProxyType(dict(getattr(self, name))))
-
-    @cached_property
-    def server_owned(self) -> Mapping[str, frozenset[str]]:
-        """Server-owned names of each object, by pattern: ``""`` the resource itself,
-        ``"steps[]"`` each step, ``"steps[].actions[]"`` each action..."""
-        return types.MappingProxyType(
-            {path: model.server_owned for path, model in _objects(self.model)}
-        )
-
-    @cached_property
-    def references(self) -> tuple[RefField, ...]:
-        return _reference_fields(self.model)
-
-    @cached_property
-    def zero_unset(self) -> frozenset[str]:
-        """Patterns whose ``0`` / ``false`` is "not set": id references and ``zero_unset``."""
-        declared = {
-            join_path(pattern, name)
-            for pattern, model in _objects(self.model)
-            for name in model.zero_unset
-        }
-        ids = {ref.path for ref in self.references if not ref.stores_name}
-        return frozenset(declared | ids)
-
-    def is_unset(self, pattern: str, value: object) -> bool:
-        """Whether ``value`` at ``pattern`` is Halo's "not set" (None, ``""``, ``[]``,
-        ``{}``; ``0`` / ``false`` at ``zero_unset``): the one rule export, plan and
-        diff share to leave it out and treat it as absent."""
-        if value is None or (isinstance(value, str | list | Mapping) and not value):
-            return True
-        return pattern in self.zero_unset and isinstance(value, int | float) and value == 0
-
-    @cached_property
-    def keyed_lists(self) -> Mapping[str, tuple[str, ...]]:
-        """List pattern -> the fields that identify an item (``steps`` -> ``step_id``)."""
-        found = {path: marker.fields for path, marker in _marked(self.model, KeyedBy)}
-        return types.MappingProxyType(found)
-
-    @cached_property
-    def keyed_markers(self) -> Mapping[str, KeyedBy]:
-        """List pattern -> its whole ``KeyedBy`` (key fields, label, references)."""
-        return types.MappingProxyType(dict(_marked(self.model, KeyedBy)))
-
-    @cached_property
-    def unordered_lists(self) -> frozenset[str]:
-        return frozenset(path for path, _ in _marked(self.model, _Unordered))
-
-    @cached_property
-    def write_only(self) -> frozenset[str]:
-        """Secrets (top-level): sent on every save, never read back, so never compared."""
-        return frozenset(path for path, _ in _marked(self.model, _SecretMarker))
-
-    def parse(self, document: Mapping[str, Any]) -> Resource:
-        return self.model.model_validate(document)
-
-    def payload(self, resource: Resource, resolve: Resolver) -> dict[str, Any]:
-        if not isinstance(resource, self.model):
-            raise TypeError(f"{self.kind} spec given a {type(resource).__name__}")
-        return resource.to_payload(resolve)
-
-    def with_secrets(
-        self, payload: Mapping[str, Any], environ: Mapping[str, str]
-    ) -> dict[str, Any]:
-        """The payload with each ``${env:NAME}`` secret replaced by its value: the last
-        step before a POST, so that only the request itself ever holds a secret."""
-        filled = dict(payload)
-        for name in self.write_only & filled.keys():
-            match = _ENV_SECRET.match(str(filled[name]))
-            variable = match.group(1) if match else None
-            if variable is None or variable not in environ:
-                raise ConfigError(
-                    f"{self.kind} {name}: environment variable {variable or '?'} is not set"
-                )
-            filled[name] = environ[variable]
-        return filled

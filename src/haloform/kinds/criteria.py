@@ -26,13 +26,17 @@ class Criterion(HaloModel):
         # links to whatever owns the row: set from where it sits in the file
         | {"rule_id", "autoassign_guid", "eventrule_id", "eventrule_guid", "criteria_group_id"}
         | {"flow_id", "flow_seq", "flowsubdetails_criteria_id", "chatprofile_id"}
-        | {"chatprofile_flow_seq", "qualification_criteria_id", "stdid", "contract_rule_id"}
+        | {"qualification_criteria_id", "stdid", "contract_rule_id"}
         | {"function_id"}
     )
     zero_unset = frozenset(
         {"value_type_id", "value_float", "partialmatch", "matchseparatedvalues", "use"}
         | {"exact_word_match", "utcoffset", "match_after_start", "match_after_target"}
+        | {"chatprofile_flow_seq", "flow_type"}
     )
+    observed = frozenset({"flow_type"})
+    # real criteria rows default value_type_id to -1
+    unset_values = {"value_type_id": (-1,)}
 
     fieldname: str | None = None
     """The ticket field compared, e.g. ``priority_id``, ``status_id``, ``summary``."""
@@ -64,6 +68,21 @@ class Criterion(HaloModel):
     utcoffset: int | None = None
     match_after_start: bool | None = None
     match_after_target: bool | None = None
+    chatprofile_flow_seq: int | None = None
+    """The runbook step a criterion of an automation belongs to (a step number, not an
+    id: portable)."""
+    flow_type: int | None = None
+
+
+TICKET_TABLES = frozenset({"", "faults"})
+"""``tablename`` values that mean the ticket itself. The ``type`` codes are known only
+there: on another table a code means something else (on ``runbookvariable``, 5 is "has
+elements", not "greater than"), so it is shown and evaluated as unknown."""
+
+
+def on_ticket(tablename: object) -> bool:
+    """Whether a criterion with this ``tablename`` tests the ticket itself."""
+    return str(tablename or "").casefold() in TICKET_TABLES
 
 
 CriteriaList = Annotated[list[Criterion], UNORDERED]

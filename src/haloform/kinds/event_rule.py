@@ -14,12 +14,12 @@ from haloform.kinds.base import (
     UNORDERED,
     EnvSecret,
     HaloModel,
-    KindSpec,
     Resource,
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaList
 from haloform.kinds.refs import LookupOf, LookupRef, TenantId
+from haloform.kinds.spec import KindSpec
 
 
 class EventMapping(HaloModel):

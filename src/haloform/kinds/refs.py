@@ -6,35 +6,29 @@ repo manages, ``{agent: Alice Admin}`` for rows of the tenant's own lookups. A r
 integer is still accepted, so that an existing tenant's config can be migrated, but it
 is typed ``TenantId`` so that a walk can report it as not portable.
 
-Which fields hold references is read from the models' type annotations, never listed
-by hand: the walks below find every ``Ref`` and ``TenantId`` wherever a model nests
-them, so a field added to a model is covered the moment it is typed.
+Which fields hold them is read from the models' annotations (``kinds.ref_fields``).
 """
 
 from __future__ import annotations
 
-import functools
 import types
-import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     Discriminator,
+    Field,
     GetCoreSchemaHandler,
     StringConstraints,
     Tag,
     WithJsonSchema,
     create_model,
 )
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 
 from haloform.common.ids import parse_guid
-from haloform.common.paths import join_path
 from haloform.kinds.frozen import FrozenModel
 from haloform.kinds.lookups import LOOKUPS, Lookup
 
@@ -61,13 +55,13 @@ Name = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 
 
 @dataclass(frozen=True)
-class _TenantIdMarker:
+class TenantIdMarker:
     """Marks the ``int`` of a ``SomeRef | TenantId`` union as a tenant's own id."""
 
 
-TenantId = Annotated[
+RawTenantId = Annotated[
     int,
-    _TenantIdMarker(),
+    TenantIdMarker(),
     WithJsonSchema({"type": "integer", "description": "This tenant's id: works, not portable"}),
 ]
 """A raw id where a reference belongs: accepted, and reported as not portable."""
@@ -115,6 +109,39 @@ class Ref(FrozenModel):
     def __str__(self) -> str:
         shown = self.name if self.name is not None else f"{{guid: {self.guid}}}"
         return f"{{{self.target}: {shown}}}"
+
+
+class TenantIds(Ref):
+    """A tenant's own id that no name carries to another tenant, bound to the
+    environments it is known in: ``{tenant_ids: {prod: 5}}``, and an id per
+    environment a repo promotes it to. Export writes one wherever it cannot name an id
+    (a rule's ``script_id``, a role in ``access_control``); a plan for an environment
+    it does not list stops, located, rather than send prod's 5 to another tenant."""
+
+    target: ClassVar[str] = "tenant_ids"
+    tenant_ids: dict[Name, Annotated[int, Field(ge=1)]] = Field(min_length=1)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.tenant_ids.items())))
+
+    def __str__(self) -> str:
+        listed = ", ".join(f"{env}: {id}" for env, id in sorted(self.tenant_ids.items()))
+        return f"{{tenant_ids: {{{listed}}}}}"
+
+    @classmethod
+    def read(cls, value: object) -> TenantIds | None:
+        """The bound id a pass-through row holds as ``{tenant_ids: {...}}``, if valid."""
+        if not isinstance(value, Mapping) or set(value) != {"tenant_ids"}:
+            return None
+        try:
+            return cls.model_validate(value)
+        except ValueError:
+            return None
+
+
+TenantId = RawTenantId | TenantIds
+"""Where a reference belongs and a tenant's own id may stand: raw (reported as not
+portable) or bound to its environments."""
 
 
 class WorkflowRef(Ref):
@@ -207,187 +234,3 @@ class LookupOf:
 
 AnyLookupRef = Annotated[LookupRef, LookupOf(*LOOKUP_REFS)]
 """Any lookup reference, told apart by its key (criteria ``value_int`` takes one)."""
-
-
-@dataclass(frozen=True)
-class RefField:
-    """A field that refers to something, as the annotations declare it."""
-
-    path: str
-    """Where, as a pattern: ``steps[].actions[].action_id``."""
-    targets: tuple[str, ...]
-    tenant_id: bool = False
-    """A raw tenant id is accepted here (and reported as not portable)."""
-    stores_name: bool = False
-    """Halo stores the name itself (a rule's ``new_team``): nothing to resolve."""
-
-
-@dataclass(frozen=True)
-class RawId:
-    """A tenant's own id written where a reference belongs."""
-
-    value: int
-    targets: tuple[str, ...]
-    """The reference words that would make it portable."""
-
-
-def members(annotation: Any) -> Iterator[tuple[Any, tuple[object, ...]]]:
-    """Every alternative an annotation allows, with the metadata wrapped around it.
-
-    Unions are flattened and lists looked through, since a reference or a nested model
-    means the same whether it stands alone or in a list; a ``LookupOf`` field yields
-    the reference models it takes.
-    """
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        inner, *metadata = get_args(annotation)
-        lookups = [marker for marker in metadata if isinstance(marker, LookupOf)]
-        if lookups:  # the reference models the marker stands for
-            metadata = [marker for marker in metadata if marker not in lookups]
-            inner = Union[tuple(LOOKUP_REFS[word] for word in lookups[0].words)]  # noqa: UP007
-        for member, found in members(inner):
-            yield member, (*metadata, *found)
-    elif origin in (Union, types.UnionType, list):
-        for arg in get_args(annotation):
-            yield from members(arg)
-    else:
-        yield annotation, ()
-
-
-def field_members(info: FieldInfo) -> Iterator[tuple[Any, tuple[object, ...]]]:
-    """``members`` of a field, with the metadata pydantic lifted off its annotation."""
-    for member, found in members(info.annotation):
-        yield member, (*info.metadata, *found)
-
-
-def nested_models(info: FieldInfo) -> Iterator[tuple[type[BaseModel], bool]]:
-    """The models a field holds (references aside), and whether they come in a list."""
-    in_list = _is_list(info.annotation)
-    for member, _ in field_members(info):
-        if (
-            isinstance(member, type)
-            and issubclass(member, BaseModel)
-            and not issubclass(member, Ref)
-        ):
-            yield member, in_list
-
-
-def holds_list(info: FieldInfo) -> bool:
-    """Whether a field holds a list (of anything)."""
-    return _is_list(info.annotation)
-
-
-def _is_list(annotation: Any) -> bool:
-    origin = get_origin(annotation)
-    if origin is list:
-        return True
-    if origin is Annotated:
-        return _is_list(get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        return any(_is_list(arg) for arg in get_args(annotation))
-    return False
-
-
-def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:
-    """Every field of a model and of the models nested in it, by path pattern
-    (``steps[].actions[].action_id``)."""
-    for name, info in model.model_fields.items():
-        path = join_path(prefix, name)
-        yield path, info
-        for nested, in_list in nested_models(info):
-            yield from field_paths(nested, f"{path}[]" if in_list else path)
-
-
-@functools.cache
-def _own_ref_fields(model: type[BaseModel]) -> Mapping[str, RefField]:
-    fields = model.model_fields.items()
-    return {name: ref for name, info in fields if (ref := _ref_field(name, info)) is not None}
-
-
-def _ref_field(path: str, info: FieldInfo) -> RefField | None:
-    targets: list[str] = []
-    tenant_id = stores_name = False
-    for member, metadata in field_members(info):
-        if isinstance(member, type) and issubclass(member, Ref) and member is not Ref:
-            targets.append(member.target)
-        for marker in metadata:
-            tenant_id = tenant_id or isinstance(marker, _TenantIdMarker)
-            if isinstance(marker, NameOf):
-                targets.append(marker.target)
-                stores_name = True
-    if not targets:
-        return None
-    return RefField(path, tuple(dict.fromkeys(targets)), tenant_id, stores_name)
-
-
-_SHARED: weakref.WeakValueDictionary[tuple[type, str | None, str | None], Ref] = (
-    weakref.WeakValueDictionary()
-)
-
-
-def share_refs(model: BaseModel) -> None:
-    """Swap each reference ``model`` holds for an equal one already in memory.
-
-    A repo of 10,000 rules writes ~45,000 references, mostly the same few
-    (``{agent: Alice Admin}``), at ~300 bytes each; shared, they are a few hundred.
-    Called once a model is built: its fields are not changed, only who holds them."""
-    fields = model.__dict__
-    for name in _own_ref_fields(type(model)):
-        value = fields[name]
-        if isinstance(value, Ref):
-            fields[name] = _shared(value)
-        elif isinstance(value, list):
-            value[:] = [_shared(item) if isinstance(item, Ref) else item for item in value]
-
-
-def _shared(ref: Ref) -> Ref:
-    return _SHARED.setdefault((type(ref), ref.name, ref.guid), ref)
-
-
-def reference_fields(model: type[BaseModel]) -> tuple[RefField, ...]:
-    """Every field of ``model`` (nested models included) that holds a reference."""
-    fields = field_paths(model)
-    return tuple(ref for path, info in fields if (ref := _ref_field(path, info)) is not None)
-
-
-def _values(model: BaseModel, prefix: str) -> Iterator[tuple[str, object, RefField | None]]:
-    """Every leaf value set in a model, with its path and what its field refers to."""
-    own = _own_ref_fields(type(model))
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = join_path(prefix, name)
-        yield from _leaves(value, path, own.get(name))
-
-
-def _leaves(
-    value: object, path: str, ref: RefField | None
-) -> Iterator[tuple[str, object, RefField | None]]:
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{index}]", ref)
-    elif isinstance(value, BaseModel) and not isinstance(value, Ref):
-        yield from _values(value, path)
-    elif value is not None:
-        yield path, value, ref
-
-
-def iter_refs(model: BaseModel) -> Iterator[tuple[str, Ref]]:
-    """Every reference in a resource, with its path: ``("steps[2].new_flow_id", ref)``.
-
-    A name-storing field (``new_team: Network``) yields the lookup reference it stands
-    for, so that one check covers every name the tenant must know.
-    """
-    for path, value, ref in _values(model, ""):
-        if isinstance(value, Ref):
-            yield path, value
-        elif ref is not None and ref.stores_name and isinstance(value, str):
-            yield path, lookup_ref(ref.targets[0], value)
-
-
-def iter_raw_ids(model: BaseModel) -> Iterator[tuple[str, RawId]]:
-    """Every tenant id written where a reference belongs (portable only by luck)."""
-    for path, value, ref in _values(model, ""):
-        if ref is None or not ref.tenant_id or isinstance(value, bool):
-            continue
-        if isinstance(value, int):
-            yield path, RawId(value, ref.targets)

@@ -17,21 +17,13 @@ from pydantic import Field
 from haloform.kinds.base import (
     UNORDERED,
     HaloModel,
-    KindSpec,
     Passthrough,
     Resource,
     UnorderedPassthrough,
 )
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList
-from haloform.kinds.refs import (
-    Guid,
-    LookupOf,
-    LookupRef,
-    Name,
-    NameOf,
-    TenantId,
-    WorkflowRef,
-)
+from haloform.kinds.refs import Guid, LookupOf, LookupRef, Name, NameOf, TenantId, WorkflowRef
+from haloform.kinds.spec import KindSpec
 from haloform.kinds.target import TargetList
 
 
@@ -70,11 +62,12 @@ class RuleSettings(HaloModel):
         | {"notification_names", "notification_matched_rule_count"}
     )
     zero_unset = frozenset(
-        {"use", "new_product_id", "outcome_id", "script_id", "batch_size", "batch_sleep"}
+        {"use", "new_product_id", "batch_size", "batch_sleep"}
         | {"access_control_level", "stopmatching", "use_criteria_groups", "set_colour"}
         | {"set_ticket_ai_indexing", "dontshownotification", "pop_up_msg_is_html"}
         | {"pop_up_msg_modal"}
     )
+    observed = frozenset({"group_id", "new_teamid"})
 
     name: Name
     precedence: int | None = None
@@ -103,9 +96,15 @@ class RuleSettings(HaloModel):
     new_category_2_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
     new_category_3_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
     new_category_4_id: Annotated[LookupRef, LookupOf("category")] | TenantId | None = None
+    new_teamid: Annotated[LookupRef, LookupOf("team")] | TenantId | None = None
+    """The id of the team ``new_team`` names."""
     new_product_id: int | None = None
-    outcome_id: int | None = None
-    script_id: int | None = None
+    outcome_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
+    """The Outcome (Action) a "Manual" rule is tied to."""
+    script_id: TenantId | None = None
+    """A tenant's id with no lookup to name it: reported as not portable."""
+    group_id: TenantId | None = None
+    """A tenant's id with no lookup to name it."""
     new_colour: str | None = None
     set_colour: bool | None = None
     set_ticket_ai_indexing: bool | None = None

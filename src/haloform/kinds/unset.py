@@ -4,9 +4,11 @@ Halo answers every field of a real row, unset ones zero-filled (FACTS.md, "Real 
 are zero-filled"): ``0`` for an id or a count, ``""`` for a string, ``[]`` for a list,
 ``false`` for a flag whose default is false. Each model lists the numbers and flags
 whose zero means "not set" (``HaloModel.zero_unset``); references are unset at 0
-without being listed (0 is never a tenant record). ``KindSpec.is_unset`` applies the
-rule by path; this module holds what a model alone decides: which fields a file may
-clear with ``null``, and what Halo is then sent.
+without being listed (0 is never a tenant record). A few fields answer another value
+for "not set" (``HaloModel.unset_values``): a step's ``new_flow_id`` of -1 ("no
+switch"), its ``iteration_batch_size`` of 1, a criterion's ``value_type_id`` of -1.
+``KindSpec.is_unset`` applies the rule by path; this module holds what a model alone
+decides: which fields a file may clear with ``null``, and what Halo is then sent.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from haloform.kinds.refs import field_members, holds_list, reference_fields
+from haloform.kinds.ref_fields import field_members, holds_list, reference_fields
 
 FILE_ONLY = frozenset({"kind"})
 """Fields a file has that Halo's API does not: never sent."""
@@ -32,13 +34,16 @@ def cleared_values(model: type[BaseModel]) -> Mapping[str, Any]:
     reference, ``0`` an id reference, ``0`` / ``false`` a ``zero_unset`` field). Any
     other field has no such value, so ``null`` there is refused."""
     references = {ref.path: ref for ref in reference_fields(model)}
+    others: Mapping[str, tuple[object, ...]] = getattr(model, "unset_values", {})
     found: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         kinds = {member for member, _ in field_members(info)}
         ref = references.get(name)
         if name in FILE_ONLY or name == "guid":
             continue
-        if holds_list(info):
+        if name in others:
+            found[name] = others[name][0]
+        elif holds_list(info):
             found[name] = []
         elif ref is not None:
             found[name] = "" if ref.stores_name else 0

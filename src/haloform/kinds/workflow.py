@@ -16,14 +16,14 @@ from haloform.kinds.base import (
     UNORDERED,
     HaloModel,
     KeyedBy,
-    KindSpec,
     Passthrough,
     Resource,
     UnorderedPassthrough,
 )
 from haloform.kinds.checks import ChildList, Finding
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
-from haloform.kinds.refs import LookupOf, LookupRef, TenantId, WorkflowRef
+from haloform.kinds.refs import Guid, LookupOf, LookupRef, TenantId, WorkflowRef
+from haloform.kinds.spec import KindSpec
 from haloform.kinds.target import TargetList
 from haloform.kinds.ticket_rule import StepRule
 
@@ -31,7 +31,9 @@ from haloform.kinds.ticket_rule import StepRule
 class Action(HaloModel):
     """A button on a step: pressing it runs an Outcome and moves the ticket to
     ``end_step``. Matched inside its step by (``action_id``, ``end_step``), since one
-    outcome may lead to different steps under different conditions."""
+    outcome may lead to different steps under different conditions, and by
+    ``approval_result`` where it is set: an automation step's Successful and
+    Unsuccessful results may lead to the same step."""
 
     halo_schema = "FlowSubDetail"
     server_owned = frozenset(
@@ -46,13 +48,20 @@ class Action(HaloModel):
         {"time_limit_mins", "use_work_hours", "automation_type", "automation_execution_type"}
         | {"approval_result", "restricted", "todo_group_id", "number_of_days", "date_field_id"}
         | {"chat_selection_order", "old_diagram_startpos", "old_diagram_endpos"}
+        | {"auto_seq", "flow_type"}
     )
+    observed = frozenset({"auto_seq", "automation_approval_name", "flow_type"})
 
     action_id: Annotated[LookupRef, LookupOf("outcome")] | TenantId | None = None
+    """The Outcome the button runs; on an automation step, one of Halo's own negative
+    result codes (``-29``: an SQL result), the same on every tenant
+    (``kinds.system_codes``)."""
     start_step: int | None = None
     """Defaults to the step the action sits in."""
     end_step: int | None = None
-    """The ``step_id`` of the step the ticket moves to."""
+    """The ``step_id`` of the step the ticket moves to; ``-98`` is "the next
+    iteration" of an iterating automation step. Halo also stores one that names no
+    step, so validate only warns about it."""
     seq: int | None = None
     """Display order of the buttons on a step."""
     action_type: int | None = None
@@ -77,35 +86,55 @@ class Action(HaloModel):
     old_diagram_startpos: int | None = None
     old_diagram_endpos: int | None = None
     translations: UnorderedPassthrough | None = None
+    auto_seq: int | None = None
+    automation_approval_name: str | None = None
+    flow_type: int | None = None
 
 
 class Step(HaloModel):
     """A step of the workflow (FlowDetail)."""
 
     halo_schema = "FlowDetail"
-    server_owned = frozenset(
-        {"fdid", "flow_id", "chatprofile_id", "pipeline_stage_name", "auto_action_type_guid"}
-    )
+    server_owned = frozenset({"fdid", "flow_id", "chatprofile_id", "pipeline_stage_name"})
     zero_unset = frozenset(
         {"isstart", "isend", "islaststep", "allowstartoverride", "allow_all_statuses"}
         | {"show_note_on_diagram", "duration", "newticket_type", "newticket_service_id"}
         | {"newticket_sendlink", "auto_action", "auto_action_type", "input_field_id"}
-        | {"pipeline_stage_id", "iteration_type", "iteration_batch_size"}
+        | {"pipeline_stage_id", "iteration_type", "iteration_batch_size", "stage_number"}
+        | {"hide_progress_with_html_type", "chat_image_type", "flow_type"}
+        | {"search_restriction_type"}
+    )
+    # Halo answers "no switch" as -1 and an unbatched iteration as batches of 1
+    unset_values = {"new_flow_id": (-1,), "iteration_batch_size": (1,)}
+    identified_by_guid = {"auto_action_type": "auto_action_type_guid"}
+    observed = frozenset(
+        {"guid", "ai_ability_id", "input_values", "flow_type", "search_restriction_type"}
+        | {"criteria_groups"}
     )
 
     step_id: int = Field(ge=1)
     """The step's number inside its workflow: what actions' ``end_step`` name."""
+    guid: Guid | None = None
+    """Halo's identity of the step row."""
     name: str | None = None
     isstart: bool | None = None
     isend: bool | None = None
     islaststep: bool | None = None
     allowstartoverride: bool | None = None
     stage_number: int | None = None
+    """The ``sequence`` of the step's stage; Halo answers 0 for none."""
     steptype: int | None = None
     new_flow_id: WorkflowRef | TenantId | None = None
     """Switch the ticket to another workflow on reaching this step."""
     actions: (
-        Annotated[list[Action], KeyedBy(("action_id", "end_step"), refers=(("end_step", "steps"),))]
+        Annotated[
+            list[Action],
+            KeyedBy(
+                ("action_id", "end_step", "approval_result"),
+                refers=(("end_step", "steps"),),
+                quiet=("approval_result",),
+            ),
+        ]
         | None
     ) = None
     step_conditions: CriteriaList | None = None
@@ -134,6 +163,11 @@ class Step(HaloModel):
 
     auto_action: int | None = None
     auto_action_type: int | None = None
+    """With ``auto_action: 6``, the integration method the step calls: a TENANT id,
+    answered with its portable identity ``auto_action_type_guid`` beside it. Export
+    writes the guid instead, and plan finds each tenant's id by it. Without a guid
+    (other ``auto_action`` kinds) its meaning is unpublished: kept as a number."""
+    auto_action_type_guid: Guid | None = None
     input_field_id: int | None = None
     pipeline_stage_id: int | None = None
     overrideprobabiliywhenatthisstep: bool | None = None
@@ -149,6 +183,13 @@ class Step(HaloModel):
     uri_params: Passthrough | None = None
 
     ai_model: str | None = Field(default=None, max_length=50)
+    ai_ability_id: str | None = None
+    """The AI agent a step calls, by its guid."""
+    input_values: Passthrough | None = None
+    """What an AI agent step passes to the agent's parameters."""
+    flow_type: int | None = None
+    search_restriction_type: int | None = None
+    criteria_groups: CriteriaGroupList | None = None
     ai_failure_step: int | None = None
     virtual_agent_id: str | None = Field(default=None, max_length=50)
     start_new_chat_flow_id: str | None = None
@@ -175,9 +216,14 @@ class Stage(HaloModel):
 
     halo_schema = "FlowStages"
     server_owned = frozenset({"id", "flow_id"})
+    zero_unset = frozenset({"type", "edit_outcome"})
+    observed = frozenset({"guid", "type"})
 
     sequence: int
+    guid: Guid | None = None
+    """Halo's identity of the stage row."""
     name: str | None = None
+    type: int | None = None
     outcome_step: int | None = None
     edit_outcome: int | None = None
     translations: UnorderedPassthrough | None = None
@@ -245,14 +291,25 @@ def _starts(workflow: Workflow) -> Iterator[Finding]:
         )
 
 
+NEXT_ITERATION = -98
+"""The ``end_step`` Halo stores for "the next iteration" of an iterating step."""
+
+
 def _dangling_actions(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
+    """Halo stores an action leading to no step (a runbook it ships has one): a
+    warning, not an error, since what Halo stores must plan and round-trip."""
     for index, step in enumerate(workflow.steps or []):
         for number, action in enumerate(step.actions or []):
             path = ("steps", index, "actions", number)
             for field in ("end_step", "start_step"):
                 target = getattr(action, field)
-                if target is not None and target not in ids:
-                    yield Finding((*path, field), f"no step {target} in this workflow")
+                if target is not None and target not in ids and target != NEXT_ITERATION:
+                    yield Finding(
+                        (*path, field),
+                        f"no step {target} in this workflow: Halo keeps the action, but "
+                        "pressing it leads nowhere",
+                        code="dangling-step",
+                    )
             if action.end_step is None:
                 yield Finding((*path,), "an action needs 'end_step' (the step it leads to)")
 
@@ -265,7 +322,7 @@ def _stages(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:
                 ("stages", index, "outcome_step"), f"no step {stage.outcome_step} in this workflow"
             )
     for index, step in enumerate(workflow.steps or []):
-        if step.stage_number is not None and step.stage_number not in sequences:
+        if step.stage_number and step.stage_number not in sequences:
             yield Finding(
                 ("steps", index, "stage_number"), f"no stage with sequence {step.stage_number}"
             )

@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
 
 from haloform.diagnostics import Diagnostic
 from haloform.kinds import by_kind
-from haloform.kinds.refs import nested_models
+from haloform.kinds.ref_fields import nested_models
 from haloform.load.documents import config_files
 from haloform.load.style import HEAD, flows, is_block_text
 from haloform.load.yamlio import YamlFile, read_yaml

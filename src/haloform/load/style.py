@@ -2,7 +2,8 @@
 
 - **Key order**: ``kind``, ``guid``, ``name``, then the model's declaration order, at
   every depth (keys the model does not know keep their place at the end).
-- **Flow style** for references (``{workflow: Incident}``) and for list items short
+- **Flow style** for references (``{workflow: Incident}``) and bound tenant ids
+  (``{tenant_ids: {prod: 5}}``), and for list items short
   enough to read on one line (``- {sequence: 1, name: Triage, outcome_step: 1}``), and
   for short lists of scalars; block style for everything else. A mapping that holds a
   comment stays in block style, so no comment is ever lost to a restyle.
@@ -20,7 +21,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from haloform.kinds.refs import REFS
+from haloform.kinds.refs import REFS, TenantIds
 
 FLOW_WIDTH = 88
 """A list item shorter than this (roughly, as written) goes on one line."""
@@ -60,7 +61,8 @@ def is_block_text(text: str) -> bool:
 def flows(value: Mapping[Any, Any] | list[Any], *, item: bool) -> bool:
     """Whether a mapping or list is written on one line (see the module docstring)."""
     if isinstance(value, Mapping):
-        return is_reference(value) or (item and fits_one_line(value.values(), value.keys()))
+        one_value = is_reference(value) or TenantIds.read(value) is not None
+        return one_value or (item and fits_one_line(value.values(), value.keys()))
     # Scalars only: ruamel drops a mapping's braces inside [...].
     return not any(isinstance(inner, Mapping) for inner in value) and fits_one_line(value, ())
 
@@ -78,7 +80,9 @@ def is_reference(value: Mapping[Any, Any]) -> bool:
 def fits_one_line(values: Collection[Any], keys: Collection[Any]) -> bool:
     width = sum(len(str(key)) + 2 for key in keys)
     for value in values:
-        if isinstance(value, Mapping) and is_reference(value):
+        if isinstance(value, Mapping) and TenantIds.read(value) is not None:
+            value = str(TenantIds.read(value))
+        elif isinstance(value, Mapping) and is_reference(value):
             value = next(iter(value.values()))
             width += 4
         if isinstance(value, Mapping | list):

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from haloform.common.ids import is_tenant_id
 from haloform.common.paths import field_path, parse_path
 from haloform.diagnostics import Diagnostics
 from haloform.kinds import KindSpec, by_ref_key
 from haloform.kinds.criteria import Criterion
 from haloform.kinds.lookups import UNRESOLVABLE, criterion_lookup
-from haloform.kinds.refs import Ref, iter_raw_ids, iter_refs
+from haloform.kinds.ref_fields import iter_raw_ids, iter_refs
+from haloform.kinds.refs import Ref
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Sourced, load_repo
 
@@ -130,12 +132,13 @@ def _matches(ref: Ref, guid: str, name: str) -> bool:
 def _portability(item: Declared, out: Diagnostics) -> None:
     for path, raw in iter_raw_ids(item.resource):
         words = " or ".join(f"{{{target}: <name>}}" for target in raw.targets)
-        message = f"{raw.value} is a tenant id and differs between tenants: write {words}"
+        fix = f"write {words}" if words else "no lookup names it: set it for each tenant"
+        message = f"{raw.value} is a tenant id and differs between tenants: {fix}"
         item.warn(out, "tenant-id", message, path)
     for path, criterion in _criteria(item.resource, ""):
         word = criterion_lookup({"fieldname": criterion.fieldname})
         value = criterion.value_int
-        if word is not None and isinstance(value, int) and not isinstance(value, bool) and value:
+        if word is not None and is_tenant_id(value):
             message = (
                 f"{value} is this tenant's id of a {word} ({criterion.fieldname}) and differs "
                 f"between tenants: write {{{word}: <name>}}"

@@ -8,6 +8,7 @@ module never sends anything but GETs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from haloform.fetch.reader import (
     LiveState,
     Reader,
     Record,
+    read_children,
     read_needed_details,
     read_state,
 )
@@ -33,7 +35,7 @@ from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.in_use import in_use_warnings
 from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged, resource_key
-from haloform.plan.payload import detach_payload, update_payload
+from haloform.plan.payload import desired_payload, detach_payload, update_payload
 from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.edges import (
@@ -46,7 +48,13 @@ from haloform.resolve.edges import (
 )
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty, to_portable
-from haloform.resolve.references import Resolved, resolve_all, tenant_index, with_tenant_names
+from haloform.resolve.references import (
+    Resolved,
+    guid_identified_kinds,
+    ids_by_guid,
+    resolve_all,
+    tenant_index,
+)
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,13 @@ async def make_plan(
     _check_targets(request)
     live = await read_state(client, request.specs, used_lookups(request.repo))
     index = tenant_index(request.repo, live, request.lookup_names)
-    resolved, problems = resolve_all(request.repo, index, request.tenant)
+    resolved, problems = resolve_all(request.repo, index, request.tenant, request.environment)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
     found = [*request.repo.diagnostics.warnings, *problems.warnings]  # the repo's, then these
     ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in found])
     details = await read_needed_details(client, live, set_in_files(request.repo))
+    await read_children(client, live, guid_identified_kinds(request.repo))
+    ctx.index = dataclasses.replace(index, ids_by_guid=ids_by_guid(live))
     if explain is not None:
         for line in details.lines("set in files"):
             explain(line)
@@ -137,8 +147,8 @@ def _referenced(live: LiveState, changes: Sequence[Change]) -> tuple[Referenced,
 
 
 def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
-    payload = item.spec.payload(item.resource, ctx.resolved.__getitem__)
-    with_tenant_names(item.spec, payload, ctx.index)
+    payload, warnings = desired_payload(item, ctx.resolved, ctx.index, ctx.request.tenant)
+    ctx.warnings.extend(warnings)
     return payload
 
 

@@ -1,4 +1,5 @@
-"""The exact body an update POSTs: the file's payload plus the ids Halo gave its parts.
+"""The exact body a change POSTs: the file's payload in the tenant's ids, and for an
+update, plus the ids Halo gave its parts.
 
 Every update carries the record's identity and required fields (``IDENTITY``: its
 ``id``, ``guid`` and ``name``) whatever else it holds: whether Halo requires ``name`` on
@@ -22,9 +23,11 @@ from haloform.common.canonical import canonical_json
 from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange
 from haloform.kinds import KindSpec
+from haloform.load.repo import Declared
 from haloform.resolve.edges import live_refs
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import managed_portable
+from haloform.resolve.references import Resolved, with_tenant_ids, with_tenant_names
 
 IDENTITY = ("guid", "name")
 """What every update carries besides the ``id``, taken from the live record when the
@@ -32,6 +35,21 @@ body does not set it."""
 
 CHILD_IDS = ("id", "fdid")
 """Where Halo puts a child's own database key (``fdid`` for steps, ``id`` elsewhere)."""
+
+
+def desired_payload(
+    item: Declared, resolved: Resolved, index: TenantIndex, tenant: str
+) -> tuple[dict[str, Any], list[str]]:
+    """What a file asks Halo to hold, in this tenant's ids and spellings, and what the
+    tenant could not put in its terms (an integration method it pairs with no id)."""
+    payload = item.spec.payload(item.resource, resolved.__getitem__)
+    with_tenant_names(item.spec, payload, index)
+    warnings = [
+        f"{item.spec.kind} {item.name!r}: no row of {tenant} pairs {missing} with an id, "
+        "so it is sent by the guid alone: check it in Halo"
+        for missing in with_tenant_ids(item.spec, payload, index)
+    ]
+    return payload, warnings
 
 
 def update_payload(

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from haloform.fetch.reader import Record
 from haloform.kinds import KindSpec
 from haloform.kinds.lookups import BY_WORD
-from haloform.kinds.refs import iter_refs
+from haloform.kinds.ref_fields import iter_refs
 from haloform.load.repo import Repo
 
 

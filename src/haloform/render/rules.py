@@ -14,6 +14,7 @@ import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from haloform.kinds.criteria import on_ticket
 from haloform.render import labels
 from haloform.render.flow import flow, printable, quote
 
@@ -54,7 +55,13 @@ def criterion(item: Mapping[str, Any]) -> str:
     field = labels.ticket_field(str(item.get("fieldname") or "?"))
     code = item.get("type")
     phrase = OPERATORS.get(code) if isinstance(code, int) else None
-    if phrase is None:
+    table = item.get("tablename")
+    if not on_ticket(table):
+        # a code means something else off the ticket (on runbookvariable, 5 is "has
+        # elements"): say so rather than guess
+        where = printable(str(table))
+        phrase = f"[comparison type {printable(str(code))} on {where}: meaning unknown]"
+    elif phrase is None:
         phrase = f"[unknown comparison type {printable(str(code))}]"
     if code in NO_VALUE:
         return f"{field} {phrase}"

@@ -25,7 +25,7 @@ from haloform.common.ids import canonical_guid, record_id
 from haloform.common.paths import keyed_segment
 from haloform.kinds import KindSpec, Resource, by_ref_key
 from haloform.kinds.base import KeyedBy
-from haloform.kinds.refs import RefField, iter_refs
+from haloform.kinds.ref_fields import RefField, iter_refs
 from haloform.load.repo import Repo
 from haloform.resolve.index import TenantIndex, parse_managed_ref
 

@@ -51,6 +51,9 @@ class TenantIndex:
     """By kind (``Workflow``)."""
     lookup_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Per lookup kind, the file's name -> this tenant's name, where they differ."""
+    ids_by_guid: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Per guid field (``auto_action_type_guid``), guid -> this tenant's id, as its own
+    live rows pair them (``KindSpec.guid_identified``)."""
 
     def lookup(self, kind: str, name: str) -> list[Entry]:
         """Entries a file's name means here (several: ambiguous; none: missing)."""

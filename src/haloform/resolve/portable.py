@@ -49,11 +49,13 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from haloform.common.canonical import digest
+from haloform.common.ids import is_tenant_id
 from haloform.common.paths import join_path
 from haloform.kinds import KindSpec, by_kind, by_ref_key
 from haloform.kinds.base import FILE_ONLY
 from haloform.kinds.lookups import criterion_lookup
-from haloform.kinds.refs import RefField, nested_models
+from haloform.kinds.ref_fields import RefField, nested_models
+from haloform.kinds.unmodelled import UNMODELLED, portable_rows, unknown_fields
 from haloform.resolve.index import TenantIndex, managed_ref, parse_managed_ref
 
 IMPLIED_BY_PARENT: Mapping[str, str] = types.MappingProxyType({"start_step": "step_id"})
@@ -65,6 +67,9 @@ _GUID = "guid"
 
 _HEAD = ("kind", _GUID, "name")
 """Where every file starts, whatever the kind."""
+
+_NOT_READ = FILE_ONLY | {UNMODELLED}
+"""Model fields no record holds as such: a record's unknown fields are gathered."""
 
 
 def is_empty(value: object) -> bool:
@@ -96,7 +101,7 @@ def file_order(spec: KindSpec, portable: Mapping[str, Any]) -> dict[str, Any]:
     ``to_portable`` builds each of them in its model's order."""
     ordered: dict[str, Any] = {"kind": spec.kind}
     for name in (*_HEAD, *spec.model.model_fields):
-        if name in portable and name != "kind":
+        if name in portable and name not in _NOT_READ:
             ordered[name] = portable[name]
     ordered.update({key: value for key, value in portable.items() if key not in ordered})
     return ordered
@@ -132,15 +137,22 @@ class _Walk:
         parent: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
         portable: dict[str, Any] = {}
-        for name, info in model.model_fields.items():
+        fields = model.model_fields
+        for name, info in fields.items():
             path = join_path(prefix, name)
-            if name in FILE_ONLY or path in self.spec.write_only or name not in record:
+            if name in _NOT_READ or path in self.spec.write_only or name not in record:
                 continue
             value = self.value(info, record[name], path, record)
             if value is not None and (self.keep_empty or not self.spec.is_unset(path, value)):
                 portable[name] = value
         if parent is not None:
             _drop_implied(portable, parent)
+        for id_field, guid_field in getattr(model, "identified_by_guid", {}).items():
+            if portable.get(guid_field):
+                portable.pop(id_field, None)  # each tenant's own id: the guid says it
+        unknown = unknown_fields(record, fields, getattr(model, "server_owned", frozenset()))
+        if unknown:
+            portable[UNMODELLED] = unknown
         return portable
 
     def value(self, info: FieldInfo, value: Any, path: str, record: Mapping[str, Any]) -> Any:
@@ -153,6 +165,8 @@ class _Walk:
             return self.nested(model, value, f"{path}[]" if in_list else path, record)
         if path.rpartition(".")[2] == _GUID and isinstance(value, str):
             return value.casefold()
+        if isinstance(value, list | Mapping):
+            return portable_rows(value)  # a passthrough list: rows without their ids
         return _plain(value)
 
     def nested(
@@ -180,8 +194,8 @@ class _Walk:
                 return dict(value)  # already in a file's terms
             value = value["id"]
         value = _plain(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value == 0:
-            return value  # 0: Halo's "not set", never a record to name
+        if not is_tenant_id(value):
+            return value  # 0: Halo's "not set"; negative: one of Halo's own codes
         return self.named(_target(ref, record), value)
 
     def named(self, target: str | None, id: int) -> Any:

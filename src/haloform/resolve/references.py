@@ -7,15 +7,17 @@ its file and line, and nothing is ever sent on a half-resolved config.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from haloform.common.ids import canonical_guid, known_id
+from haloform.common.ids import canonical_guid, is_tenant_id, known_id
 from haloform.common.paths import parse_path
 from haloform.diagnostics import Diagnostics
 from haloform.fetch.reader import LiveState
 from haloform.kinds import KINDS, KindSpec, by_ref_key
-from haloform.kinds.refs import Ref, iter_refs
+from haloform.kinds.ref_fields import iter_refs
+from haloform.kinds.refs import Ref, TenantIds
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Repo
 from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
@@ -45,16 +47,90 @@ def tenant_index(
     return TenantIndex(live.directory, managed, lookup_names)
 
 
-def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, Diagnostics]:
-    """Every reference in ``repo`` resolved; what cannot be is a located error, and a
-    reference the repo does not declare but the tenant holds is a located note."""
+def ids_by_guid(live: LiveState) -> dict[str, dict[str, int]]:
+    """Each guid-identified id as this tenant's rows pair it with its guid (a step's
+    ``auto_action_type`` beside its ``auto_action_type_guid``): for
+    ``TenantIndex.ids_by_guid``, once the rows that carry them (steps) are read. Rows
+    of records the repo does not manage count too: the pairing is the tenant's."""
+    found: dict[str, dict[str, int]] = {}
+    for spec in KINDS:
+        kind = live.kinds.get(spec.kind)
+        if kind is None:
+            continue
+        records = [kind.by_guid(str(row["guid"])) or row for row in kind.rows if row.get("guid")]
+        records.append(dict(kind.children))  # every child row, as if one record held them
+        for pattern, pairs in spec.guid_identified.items():
+            nodes = [node for record in records for node in objects_at(record, pattern)]
+            for (id_field, guid_field), node in itertools.product(pairs, nodes):
+                guid, id = node.get(guid_field), node.get(id_field)
+                if isinstance(guid, str) and guid and isinstance(id, int) and is_tenant_id(id):
+                    found.setdefault(guid_field, {})[canonical_guid(guid)] = id
+    return found
+
+
+def guid_identified_kinds(repo: Repo) -> set[str]:
+    """Kinds whose files set a guid that identifies a tenant id (a step's integration
+    method): a plan reads every row that may pair it, of the records it manages or not."""
+    found = set()
+    for item in repo.resources:
+        spec = item.spec
+        if spec.kind in found or not spec.guid_identified:
+            continue
+        document = item.resource.model_dump(exclude_none=True)
+        for pattern, pairs in spec.guid_identified.items():
+            nodes = objects_at(document, pattern)
+            if any(node.get(guid) for node in nodes for _, guid in pairs):
+                found.add(spec.kind)
+    return found
+
+
+def with_tenant_ids(spec: KindSpec, payload: dict[str, Any], index: TenantIndex) -> list[str]:
+    """Put this tenant's id beside each guid that identifies one, in place (a step's
+    ``auto_action_type`` from its ``auto_action_type_guid``); a file's id for another
+    tenant is never sent. Says which guids this tenant's rows never name: those are
+    sent by the guid alone."""
+    missing: list[str] = []
+    for pattern, pairs in spec.guid_identified.items():
+        for node in objects_at(payload, pattern):
+            for id_field, guid_field in pairs:
+                guid = node.get(guid_field)
+                if not isinstance(guid, str) or not guid:
+                    continue
+                id = index.ids_by_guid.get(guid_field, {}).get(canonical_guid(guid))
+                node.pop(id_field, None)
+                if id is None:
+                    missing.append(f"{guid_field} {guid}")
+                else:
+                    node[id_field] = id
+    return missing
+
+
+def objects_at(node: Any, pattern: str) -> Iterator[dict[str, Any]]:
+    """The objects a pattern names in a record (``steps[]``: each step; ``""``: the
+    record itself)."""
+    if not pattern:
+        if isinstance(node, dict):
+            yield node
+        return
+    head, _, rest = pattern.partition(".")
+    name = head.removesuffix("[]")
+    value = node.get(name) if isinstance(node, dict) else None
+    for child in value if head.endswith("[]") and isinstance(value, list) else [value]:
+        yield from objects_at(child, rest)
+
+
+def resolve_all(
+    repo: Repo, index: TenantIndex, tenant: str, environment: str
+) -> tuple[Resolved, Diagnostics]:
+    """Every reference in ``repo`` resolved for ``environment``'s tenant; what cannot
+    be is a located error, and a reference the repo does not declare but the tenant
+    holds is a located note."""
     resolved: Resolved = {}
     problems = Diagnostics(ignore=repo.diagnostics.ignore)
     for item in repo.resources:
         for path, ref in iter_refs(item.resource):
-            known = ref in resolved
-            if not known:
-                value, problem = _resolve(repo, index, ref, tenant)
+            if ref not in resolved:
+                value, problem = _resolve(repo, index, ref, tenant, environment)
                 if problem is not None:
                     problems.error(problem, item.at(parse_path(path)), path)
                     continue
@@ -65,7 +141,22 @@ def resolve_all(repo: Repo, index: TenantIndex, tenant: str) -> tuple[Resolved, 
     return resolved, problems
 
 
-def _resolve(repo: Repo, index: TenantIndex, ref: Ref, tenant: str) -> tuple[Any, str | None]:
+def _bound(ref: TenantIds, environment: str, tenant: str) -> tuple[Any, str | None]:
+    """A bound id for this environment; none is an error, never another tenant's id."""
+    if environment in ref.tenant_ids:
+        return ref.tenant_ids[environment], None
+    listed = ", ".join(sorted(ref.tenant_ids))
+    return None, (
+        f"{ref}: an id of {listed} only, and ids differ between tenants: add "
+        f"{environment}'s id ({tenant}) as '{environment}: <id>' beside it, or remove the field"
+    )
+
+
+def _resolve(
+    repo: Repo, index: TenantIndex, ref: Ref, tenant: str, environment: str
+) -> tuple[Any, str | None]:
+    if isinstance(ref, TenantIds):
+        return _bound(ref, environment, tenant)
     spec = by_ref_key(ref.target)
     if spec is not None:
         return _resolve_managed(repo, index, spec, ref, tenant)
@@ -135,18 +226,7 @@ def with_tenant_names(spec: KindSpec, payload: dict[str, Any], index: TenantInde
     to them as it does to ids."""
     for ref in spec.references:
         if ref.stores_name and len(ref.targets) == 1:
-            _rename_at(payload, ref.path.split("."), ref.targets[0], index)
-
-
-def _rename_at(node: Any, steps: list[str], kind: str, index: TenantIndex) -> None:
-    if not isinstance(node, dict) or not steps:
-        return
-    head, rest = steps[0], steps[1:]
-    name = head.removesuffix("[]")
-    value = node.get(name)
-    if not rest:
-        if isinstance(value, str):
-            node[name] = index.tenant_name(kind, value)
-        return
-    for child in value if head.endswith("[]") and isinstance(value, list) else [value]:
-        _rename_at(child, rest, kind, index)
+            pattern, _, name = ref.path.rpartition(".")
+            for node in objects_at(payload, pattern):
+                if isinstance(node.get(name), str):
+                    node[name] = index.tenant_name(ref.targets[0], node[name])

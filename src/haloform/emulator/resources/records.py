@@ -86,7 +86,11 @@ class RecordKind:
                 raise invalid(errors)
         directory = Directory(store)
         answers = [self.render(doc, directory, frozenset()) for doc in saved]
-        if len(answers) > 1 and self.tenant.config.post_many_response == "array":
+        config = self.tenant.config
+        every = config.post_many_response == "array" or (
+            config.returnall and call.query.undeclared_flag("returnall")
+        )
+        if len(answers) > 1 and every:
             return ok(answers)
         return ok(answers[0])
 

@@ -109,16 +109,15 @@ class Workflows(RecordKind):
         return ok([self._render_step(step, directory, omit) for step in steps])
 
     def prepare(self, doc: Doc, directory: Directory, path: str, errors: Errors) -> None:
+        """Number the steps, and give each action its step as ``start_step``. An
+        ``end_step`` naming no step is stored as posted: Halo stores ``-98`` ("next
+        iteration") and, in a runbook it ships, a step that is not there."""
         steps = [step for step in doc.get("steps") or [] if isinstance(step, dict)]
         _number_steps(steps, path, errors)
-        known = {step["step_id"] for step in steps}
-        for j, step in enumerate(steps):
-            for k, action in enumerate(step.get("actions") or []):
-                action.setdefault("start_step", step["step_id"])
-                end = action.get("end_step")
-                if end and end not in known:
-                    where = f"{path}.steps[{j}].actions[{k}].end_step"
-                    errors[where] = f"Step {end} is not a step of this workflow"
+        for step in steps:
+            for action in step.get("actions") or []:
+                if isinstance(action, dict):
+                    action.setdefault("start_step", step["step_id"])
 
     def stored(self, doc: Doc) -> Doc:
         steps = [{k: v for k, v in step.items() if k != "rules"} for step in doc.get("steps") or []]
