@@ -116,6 +116,38 @@ def new_workflow() -> Plan:
     )
 
 
+RUNBOOK = {
+    "name": "AI Project Task Creation",
+    "steps": [
+        _step(
+            1,
+            "Begin Array Iteration",
+            {"action_id": -22, "end_step": 2, "approval_result": 1},
+            {"action_id": -22, "end_step": 7},
+            isstart=True,
+        ),
+        _step(2, "Next Iteration", {"action_id": -23, "end_step": -98}),
+    ],
+}
+"""Shapes of a Halo-shipped runbook (tests/fixtures/halo): automation results by
+Halo's negative codes, a loop to the next iteration, and an action to no step."""
+
+
+def new_runbook() -> Plan:
+    fields = tuple(FieldChange(path=k, after=v) for k, v in RUNBOOK.items())
+    return _plan(
+        Change(
+            action=Action.CREATE,
+            kind="Workflow",
+            guid=FLOW,
+            name="AI Project Task Creation",
+            source="workflows/ai-project-task-creation.yaml:3",
+            fields=fields,
+            desired={"guid": FLOW, **RUNBOOK},
+        )
+    )
+
+
 def changed_workflow() -> Plan:
     """Step 4 renamed, a new action Escalate from it, an action Reopen removed, a
     stage added, and a step removed."""

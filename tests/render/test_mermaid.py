@@ -71,6 +71,18 @@ def test_names_that_mean_something_to_mermaid_still_parse() -> None:
     assert parse([diagram]) == [None]
 
 
+def test_an_automation_runbook_reads_as_halo_shows_it_and_parses() -> None:
+    """Negative action ids are Halo's automation results, ``-98`` the next iteration,
+    and an end step the workflow lacks is drawn as missing (all as Halo stores them)."""
+    drawn = diagram(review_plans.new_runbook().changes[0])
+    assert drawn is not None
+    assert '|"array iteration: Successful"| s2' in drawn
+    assert '|"array iteration: Unsuccessful"| x7' in drawn
+    assert 'x7["no step 7"]' in drawn and 'xm98["next iteration"]' in drawn
+    assert "class xm98 loop" in drawn and "class x7 removed" in drawn
+    assert parse([drawn]) == [None]
+
+
 def test_a_changed_workflow_diagram_parses() -> None:
 
     drawn = diagram(review_plans.changed_workflow().changes[0])

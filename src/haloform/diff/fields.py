@@ -226,14 +226,15 @@ class _Walk:
             key = "->".join(_shown(item.get(field)) for field in marker.fields)
             return keyed_segment(own, key, shared=own in shared)
         refers = dict(marker.refers)
-        parts = []
+        parts, quiet = [], []
         for field in marker.fields:
-            if field in marker.quiet and is_empty(item.get(field)):
-                continue
             shown = _shown(item.get(field))
             target = refers.get(field)
+            if field in marker.quiet:
+                quiet.extend([] if is_empty(item.get(field)) else [f" ({field} {shown})"])
+                continue
             parts.append(self.names.get(target, {}).get(shown, shown) if target else shown)
-        return keyed_segment(None, " -> ".join(parts))
+        return keyed_segment(None, " -> ".join(parts) + "".join(quiet))
 
     def multiset(
         self, want: Sequence[Any], have: Sequence[Any], pattern: str, path: str

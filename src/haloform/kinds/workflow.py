@@ -22,6 +22,7 @@ from haloform.kinds.base import (
 )
 from haloform.kinds.checks import ChildList, Finding
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, RestrictionList
+from haloform.kinds.halo_codes import NEXT_ITERATION
 from haloform.kinds.refs import Guid, LookupOf, LookupRef, TenantId, WorkflowRef
 from haloform.kinds.spec import KindSpec
 from haloform.kinds.target import TargetList
@@ -289,10 +290,6 @@ def _starts(workflow: Workflow) -> Iterator[Finding]:
         yield Finding(
             ("steps", index, "isstart"), f"a second start step (step {first} is the first)"
         )
-
-
-NEXT_ITERATION = -98
-"""The ``end_step`` Halo stores for "the next iteration" of an iterating step."""
 
 
 def _dangling_actions(workflow: Workflow, ids: dict[int, int]) -> Iterator[Finding]:

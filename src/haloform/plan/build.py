@@ -35,7 +35,12 @@ from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.in_use import in_use_warnings
 from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged, resource_key
-from haloform.plan.payload import desired_payload, detach_payload, update_payload
+from haloform.plan.payload import (
+    desired_payload,
+    detach_payload,
+    unpaired_warnings,
+    update_payload,
+)
 from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.edges import (
@@ -80,6 +85,7 @@ class _Context:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    unpaired: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def make_plan(
@@ -103,6 +109,7 @@ async def make_plan(
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
+    ctx.warnings.extend(unpaired_warnings(ctx.unpaired, request.tenant))
     _plan_deletions(ctx)
     await _read_what_deletes_need(client, ctx)
     ctx.changes = [_fingerprinted(ctx, _live_ordered(ctx, change)) for change in ctx.changes]
@@ -146,15 +153,9 @@ def _referenced(live: LiveState, changes: Sequence[Change]) -> tuple[Referenced,
     return tuple(found)
 
 
-def _payload(ctx: _Context, item: Declared) -> dict[str, Any]:
-    payload, warnings = desired_payload(item, ctx.resolved, ctx.index, ctx.request.tenant)
-    ctx.warnings.extend(warnings)
-    return payload
-
-
 def _plan_resource(ctx: _Context, item: Declared) -> None:
     live_kind = ctx.live.kinds[item.spec.kind]
-    payload = _payload(ctx, item)
+    payload = desired_payload(item, ctx.resolved, ctx.index, ctx.unpaired)
     # keep_empty: a file that writes `criteria: []` or `note: ""` clears the field.
     desired = to_portable(item.spec, payload, ctx.index, keep_empty=True)
     record = live_kind.by_guid(item.guid)

@@ -38,18 +38,26 @@ CHILD_IDS = ("id", "fdid")
 
 
 def desired_payload(
-    item: Declared, resolved: Resolved, index: TenantIndex, tenant: str
-) -> tuple[dict[str, Any], list[str]]:
-    """What a file asks Halo to hold, in this tenant's ids and spellings, and what the
-    tenant could not put in its terms (an integration method it pairs with no id)."""
+    item: Declared, resolved: Resolved, index: TenantIndex, unpaired: dict[str, list[str]]
+) -> dict[str, Any]:
+    """What a file asks Halo to hold, in this tenant's ids and spellings; what the
+    tenant could not put in its terms (an integration method none of its rows pairs
+    with an id) is added to ``unpaired``, by guid, with who uses it."""
     payload = item.spec.payload(item.resource, resolved.__getitem__)
     with_tenant_names(item.spec, payload, index)
-    warnings = [
-        f"{item.spec.kind} {item.name!r}: no row of {tenant} pairs {missing} with an id, "
-        "so it is sent by the guid alone: check it in Halo"
-        for missing in with_tenant_ids(item.spec, payload, index)
+    for missing in with_tenant_ids(item.spec, payload, index):
+        users = unpaired.setdefault(missing, [])
+        users.extend([] if item.name in users else [item.name])
+    return payload
+
+
+def unpaired_warnings(unpaired: Mapping[str, list[str]], tenant: str) -> list[str]:
+    """One warning per guid sent alone, naming what uses it."""
+    return [
+        f"{guid}: no row of {tenant} pairs it with an id, so it is sent by the guid alone "
+        f"(used by {', '.join(repr(name) for name in users)}): check it in Halo"
+        for guid, users in sorted(unpaired.items())
     ]
-    return payload, warnings
 
 
 def update_payload(

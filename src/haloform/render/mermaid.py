@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haloform.diff.fields import item_paths, parse_path
+from haloform.kinds.halo_codes import NEXT_ITERATION, action_label
 from haloform.plan.model import Action, Change
 from haloform.render import rules, values
 
@@ -29,6 +30,7 @@ CLASSES = (
     "classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 5,color:#82071e",
     "classDef changed fill:#fff8c5,stroke:#9a6700,color:#4d2d00",
     "classDef workflow fill:#ddf4ff,stroke:#0969da,color:#0a3069",
+    "classDef loop fill:#f6f8fa,stroke:#57606a,stroke-dasharray:3 3,color:#24292f",
 )
 EDGE_STYLES = {
     "added": "stroke:#1a7f37,stroke-width:2px,color:#1a7f37",
@@ -105,7 +107,20 @@ def _depth(path: str) -> int:
 
 
 def _step_key(step: Mapping[str, Any]) -> str:
-    return str(rules.shown(step.get("step_id"))).replace(".", "_")
+    return _node_key(rules.shown(step.get("step_id")))
+
+
+def _node_key(value: object) -> str:
+    """A step number as part of a Mermaid node id, which takes no ``-`` or ``.``."""
+    return str(value).replace(".", "_").replace("-", "m")
+
+
+def _elsewhere(end_step: object) -> tuple[str, str]:
+    """Where an action leads outside the workflow's steps: Halo's next iteration, or a
+    step the workflow does not have (Halo stores both)."""
+    if end_step == NEXT_ITERATION:
+        return f"[{text('next iteration')}]", "loop"
+    return f"[{text(f'no step {end_step}')}]", "removed"
 
 
 def _step(
@@ -155,11 +170,13 @@ def _edge(
     known: set[str],
 ) -> None:
     source = f"s{_step_key(step)}" if _step_key(step) in known else f"x{_step_key(step)}"
-    end = str(rules.shown(action.get("end_step")))
+    end = _node_key(rules.shown(action.get("end_step")))
     target = f"s{end}" if end in known else f"x{end}"
     if target.startswith("x") and f"  {target}" not in "\n".join(graph.nodes):
-        graph.node(target, f"[{text('step ' + end)}]", "removed")
-    label = rules.shown(action.get("action_id")) if action.get("action_id") else "action"
+        graph.node(target, *_elsewhere(action.get("end_step")))
+    label = action_label(action) or (
+        rules.shown(action.get("action_id")) if action.get("action_id") else "action"
+    )
     limit = action.get("time_limit_mins")
     if isinstance(limit, int | float) and limit:
         label += f" ({_duration(limit)})"
