@@ -101,19 +101,23 @@ INCIDENT = {
 }
 
 
-def new_workflow() -> Plan:
-    fields = tuple(FieldChange(path=k, after=v) for k, v in INCIDENT.items())
+def _created_workflow(body: dict[str, Any], source: str) -> Plan:
+    fields = tuple(FieldChange(path=k, after=v) for k, v in body.items())
     return _plan(
         Change(
             action=Action.CREATE,
             kind="Workflow",
             guid=FLOW,
-            name="Incident Lifecycle",
-            source="workflows/incident.yaml:3",
+            name=body["name"],
+            source=source,
             fields=fields,
-            desired={"guid": FLOW, **INCIDENT},
+            desired={"guid": FLOW, **body},
         )
     )
+
+
+def new_workflow() -> Plan:
+    return _created_workflow(INCIDENT, "workflows/incident.yaml:3")
 
 
 RUNBOOK = {
@@ -134,18 +138,7 @@ Halo's negative codes, a loop to the next iteration, and an action to no step.""
 
 
 def new_runbook() -> Plan:
-    fields = tuple(FieldChange(path=k, after=v) for k, v in RUNBOOK.items())
-    return _plan(
-        Change(
-            action=Action.CREATE,
-            kind="Workflow",
-            guid=FLOW,
-            name="AI Project Task Creation",
-            source="workflows/ai-project-task-creation.yaml:3",
-            fields=fields,
-            desired={"guid": FLOW, **RUNBOOK},
-        )
-    )
+    return _created_workflow(RUNBOOK, "workflows/ai-project-task-creation.yaml:3")
 
 
 def changed_workflow() -> Plan:
