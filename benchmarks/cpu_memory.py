@@ -12,7 +12,7 @@ every file read by the round-trip parser (``HALOFORM_YAML_PARSER=roundtrip``, ho
 haloform read files before) and once as haloform reads them now:
 
 - validate: ``validate_repo`` (parsing, models, offline checks);
-- plan: ``validate_repo`` and ``make_plan`` over the recorded answers (no I/O, so the
+- plan: ``validate_repo`` and ``plan_tenant`` over the recorded answers (no I/O, so the
   figure is haloform's own work, not the tenant's).
 
 CPU s is the process's user+system time over the case alone; peak MiB is the process's
@@ -43,7 +43,8 @@ from haloform.halo.ratelimit import HALO_WINDOW_S
 from haloform.kinds import KINDS
 from haloform.load.validate import validate_repo
 from haloform.load.yamlio import PARSER_VARIABLE
-from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.build import PlanRequest
+from haloform.tasks.planning import plan_tenant
 
 PARSERS = ("roundtrip", "libyaml")
 CASES = ("validate", "plan")
@@ -74,12 +75,12 @@ async def prepare(root: Path, documents: int) -> Path:
             rate_limit=RateLimiter(WIDE_OPEN, HALO_WINDOW_S),
         )
         async with client:
-            plan = await make_plan(client, request(root / "repo"))
+            plan = await plan_tenant(client, request(root / "repo"))
             report = await Applier(client, ApplyOptions(batch_size=100)).apply(plan)
             if not report.ok:
                 raise SystemExit(f"applying the generated repo failed: {report.summary()}")
             recorder = Replay(client)
-            await make_plan(recorder, request(root / "repo"))
+            await plan_tenant(recorder, request(root / "repo"))
     finally:
         emu.close()
     answers = root / "answers.json"
@@ -97,7 +98,7 @@ def case(name: str, root: Path) -> dict[str, float]:
     if name == "validate":
         validate_repo(root / "repo")
     else:
-        plan = asyncio.run(make_plan(replay, request(root / "repo")))
+        plan = asyncio.run(plan_tenant(replay, request(root / "repo")))
         if plan.has_changes:
             raise SystemExit("the plan after apply is not empty")
     cpu = time.process_time() - start

@@ -13,7 +13,7 @@ and actions, 20 event rules. Stages are detail-only in Halo (FACTS.md), so with
 Five phases run against one emulated tenant: plan against the empty tenant, apply,
 plan again (which must be empty, else the script exits 1), edit a tenth of the rules
 and plan, apply that. Each phase prints the requests it made by method and its wall
-time; each plan phase also prints what its pure part costs (make_plan replayed over
+time; each plan phase also prints what its pure part costs (plan_tenant replayed over
 the answers it read, with no I/O; the diff and ``to_portable`` step alone), its peak
 memory, and what a tool reading one record per request would have needed.
 
@@ -55,11 +55,12 @@ from haloform.halo.ratelimit import HALO_LIMIT, HALO_WINDOW_S
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.build import PlanRequest
 from haloform.plan.model import Action, Plan
 from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import resolve_all, tenant_index
+from haloform.tasks.planning import plan_tenant
 
 Document = dict[str, Any]
 WIDE_OPEN = 10**9
@@ -239,7 +240,7 @@ def write(corpus: Corpus, root: Path) -> None:
 class Replay:
     """A ``Reader`` that records a client's answers (as JSON text), or replays them.
 
-    Planning again over the replay runs everything ``make_plan`` does but the I/O, and
+    Planning again over the replay runs everything ``plan_tenant`` does but the I/O, and
     decodes each answer afresh, so the memory it peaks at is what a real plan holds.
     ``consume`` drops each answer's text once it is decoded, as a client drops a
     response's bytes (and fails on an answer asked for twice: a plan reads each once).
@@ -344,7 +345,7 @@ class Settings:
 class PlanFigures:
     load_s: float
     compute_s: float
-    """make_plan over replayed answers: all of planning but the I/O."""
+    """plan_tenant over replayed answers: all of planning but the I/O."""
     diff_s: float
     """payload + to_portable (both sides) + diff over every resource, alone."""
     diff_fields: int
@@ -392,7 +393,7 @@ class Bench:
         with stopwatch() as wall:
             with stopwatch() as load:
                 repo = self.load()
-            plan = await make_plan(recorder, self.request(repo))
+            plan = await plan_tenant(recorder, self.request(repo))
         requests = self.meter.since_mark()
         figures = await self.plan_figures(repo, recorder, load[0])
         resources = len(repo.resources)
@@ -401,11 +402,11 @@ class Bench:
 
     async def plan_figures(self, repo: Repo, recorder: Replay, load_s: float) -> PlanFigures:
         with stopwatch() as compute:
-            await make_plan(recorder.replayed(), self.request(repo))
+            await plan_tenant(recorder.replayed(), self.request(repo))
         diff_s, fields = await time_diff(repo, recorder.replayed())
         tracemalloc.start()
         try:
-            await make_plan(recorder.replayed(), self.request(self.load()))
+            await plan_tenant(recorder.replayed(), self.request(self.load()))
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -428,7 +429,7 @@ def describe_plan(plan: Plan) -> str:
 
 
 async def time_diff(repo: Repo, reader: Reader) -> tuple[float, int]:
-    """The diff step of ``make_plan`` alone, over the state it read: seconds, fields."""
+    """The diff step of ``plan_tenant`` alone, over the state it read: seconds, fields."""
     specs = {spec.kind: spec for spec in KINDS}
     live = await read_state(reader, specs.values(), used_lookups(repo))
     index = tenant_index(repo, live, {})

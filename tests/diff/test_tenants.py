@@ -25,7 +25,8 @@ from haloform.kinds import KINDS
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.kinds.workflow import WORKFLOW
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.build import PlanRequest
+from haloform.tasks.planning import plan_tenant
 from tests.conftest import client_for
 from tests.repo_builder import Files, write_repo
 
@@ -88,7 +89,7 @@ async def apply_repo(
     repo.diagnostics.raise_for_errors("the test repo has errors")
     request = PlanRequest(repo, "t", "embedded:t", KINDS, lookup_names=lookup_names)
     async with client_for(emu) as client:
-        assert (await Applier(client).apply(await make_plan(client, request))).ok
+        assert (await Applier(client).apply(await plan_tenant(client, request))).ok
 
 
 async def compare_emulators(

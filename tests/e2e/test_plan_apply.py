@@ -13,9 +13,9 @@ from haloform.emulator import Emulator, Faults
 from haloform.errors import ApplyError
 from haloform.halo import HaloClient
 from haloform.kinds import KINDS
-from haloform.plan.build import make_plan
 from haloform.plan.model import Action, Plan
 from haloform.render.report import render_report
+from haloform.tasks.planning import plan_tenant
 from tests.conftest import client_for
 from tests.e2e.conftest import Haloform, changes_by_name, fields_of, plan_request
 from tests.examples import RESOURCE_COUNT
@@ -271,10 +271,10 @@ def test_verbose_counts_requests_and_plan_only_reads(examples: Haloform) -> None
 async def test_plan_sends_nothing_but_gets(emu: Emulator, examples: Haloform) -> None:
     request = plan_request(examples.root)
     async with client_for(emu) as client:
-        await make_plan(client, request)
-        await Applier(client).apply(await make_plan(client, request))
+        await plan_tenant(client, request)
+        await Applier(client).apply(await plan_tenant(client, request))
         emu.requests.clear()
-        await make_plan(client, request)
+        await plan_tenant(client, request)
     api = [(method, path) for method, path, _ in emu.requests if path.startswith("/api/")]
     assert api
     assert {method for method, _ in api} == {"GET"}
@@ -306,7 +306,7 @@ async def _apply(client: HaloClient, plan: Plan) -> ApplyReport:
 async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: Haloform) -> None:
     request = plan_request(examples.root)
     async with client_for(emu) as client:
-        first = await make_plan(client, request)
+        first = await plan_tenant(client, request)
         emu.config.faults = FAULTS
         report = await _apply(client, first)
         emu.config.faults = Faults()
@@ -331,12 +331,12 @@ async def test_a_failed_apply_converges_when_run_again(emu: Emulator, examples: 
             for result in report.results
             if result.status is not Status.APPLIED and result.guid.casefold() not in stored
         }
-        second = await make_plan(client, request)
+        second = await plan_tenant(client, request)
         assert {change.action for change in second.changes} == {Action.CREATE}
         assert {change.key for change in second.changes} == missing
 
         assert (await Applier(client).apply(second)).ok
-        assert not (await make_plan(client, request)).has_changes
+        assert not (await plan_tenant(client, request)).has_changes
     _no_duplicates(emu)
     assert sum(emu.count(resource) for resource in RESOURCES) == len(first.changes)
 
@@ -378,7 +378,7 @@ def test_value_display_is_never_sent_nor_diffed(examples: Haloform) -> None:
             emu.tenant.store.put("ticketrules", row["id"], row)
 
     async def plan(client: HaloClient) -> Plan:
-        return await make_plan(client, plan_request(examples.root))
+        return await plan_tenant(client, plan_request(examples.root))
 
     made = examples.through_api(plan)
     assert [(c.name, [f.path for f in c.fields]) for c in made.changes] == [

@@ -18,14 +18,14 @@ from haloform.export.files import file_names, schema_line, slug
 from haloform.export.layout import Meaning
 from haloform.export.merge import Merger
 from haloform.export.run import Export, ExportRequest, FileStatus, build_export, write_export
-from haloform.fetch.lookups import Directory, Entry
-from haloform.fetch.reader import LiveKind, LiveState
 from haloform.kinds import KINDS, KindSpec
 from haloform.kinds.event_rule import EVENT_RULE
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.kinds.workflow import WORKFLOW
 from haloform.load.yamlio import parse_yaml
 from haloform.load.yamlwrite import dump_documents
+from haloform.snapshot.directory import Directory, Entry
+from haloform.snapshot.state import LiveKind, LiveState
 from tests.kinds import documents
 from tests.plan import tenant
 

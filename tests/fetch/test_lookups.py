@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from haloform.emulator import Emulator, EmulatorConfig
-from haloform.fetch.lookups import Entry, entry_from_row, fetch_directory
+from haloform.fetch.lookups import entry_from_row, fetch_directory
 from haloform.halo import HaloClient
 from haloform.kinds.lookups import RESOLVABLE, Lookup
+from haloform.snapshot.directory import Entry
 from tests.conftest import client_for
 
 

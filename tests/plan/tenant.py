@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from haloform.fetch.lookups import Directory, Entry
 from haloform.kinds import KindSpec
 from haloform.kinds.refs import Ref
 from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
+from haloform.snapshot.directory import Directory, Entry
 from tests.kinds import documents
 
 WORKFLOW_ID, PROBLEM_ID = 100, 200

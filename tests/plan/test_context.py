@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from haloform.fetch.lookups import Directory
-from haloform.fetch.reader import LiveKind, LiveState
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.load.repo import load_repo
 from haloform.plan.context import with_neighbours
 from haloform.plan.model import Action, Change, Neighbour
+from haloform.snapshot.directory import Directory
+from haloform.snapshot.state import LiveKind, LiveState
 from tests.repo_builder import write_repo
 
 GUIDS = {name: f"00000000-0000-4000-8000-00000000000{n}" for n, name in enumerate("ABCDE")}

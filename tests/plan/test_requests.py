@@ -12,12 +12,13 @@ import pytest
 
 from benchmarks import plan_apply
 from haloform.apply import Applier, ApplyOptions
+from haloform.apply.freshness import moved_since
 from haloform.emulator import Emulator, EmulatorConfig
 from haloform.kinds import KINDS
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
-from haloform.plan.fresh import moved_since
+from haloform.plan.build import PlanRequest
 from haloform.plan.model import Plan
+from haloform.tasks.planning import plan_tenant
 from tests.conftest import client_for
 
 FLOWS, RULES, EVENTS = 6, 30, 4
@@ -51,11 +52,11 @@ async def _plan_twice(
     emu = Emulator(config)
     try:
         async with client_for(emu) as client:
-            report = await Applier(client, ApplyOptions()).apply(await make_plan(client, request))
+            report = await Applier(client, ApplyOptions()).apply(await plan_tenant(client, request))
             assert report.ok
         async with client_for(emu) as client:
             said: list[str] = []
-            plan = await make_plan(client, request, said.append)
+            plan = await plan_tenant(client, request, said.append)
             counts = {key: n for key, n in client.stats.api.items() if n}
     finally:
         emu.close()
@@ -112,12 +113,12 @@ async def test_a_workflow_filled_from_the_step_list_is_rechecked_from_it(tmp_pat
     try:
         async with client_for(emu) as client:
             assert (
-                await Applier(client, ApplyOptions()).apply(await make_plan(client, request))
+                await Applier(client, ApplyOptions()).apply(await plan_tenant(client, request))
             ).ok
             corpus.workflows[0]["note"] = "Edited"
             plan_apply.write(corpus, tmp_path)
             edited = replace(request, repo=validate_repo(tmp_path))
-            plan = await make_plan(client, edited)
+            plan = await plan_tenant(client, edited)
             [change] = plan.changes
             assert (change.fingerprint or "").startswith("lists:")
             before = dict(client.stats.api)
@@ -150,7 +151,7 @@ async def test_the_measured_tenant_plans_in_35_requests_and_is_created_in_25_pos
     emu = Emulator(EmulatorConfig())
     try:
         async with client_for(emu) as client:
-            plan = await make_plan(client, request)
+            plan = await plan_tenant(client, request)
             assert len(plan.changes) == 1070
             auth = client.stats.auth.total()
             assert (await Applier(client, ApplyOptions(batch_size=50)).apply(plan)).ok
@@ -158,7 +159,7 @@ async def test_the_measured_tenant_plans_in_35_requests_and_is_created_in_25_pos
             assert posts == 24  # the goal is 25: 21 of rules, 2 of workflows, 1 of events
             assert client.stats.auth.total() == auth
         async with client_for(emu) as client:
-            assert not (await make_plan(client, request)).changes
+            assert not (await plan_tenant(client, request)).changes
             assert client.stats.total == 33, client.stats.summary()
     finally:
         emu.close()

@@ -27,8 +27,9 @@ from haloform.halo import HaloClient, RateLimiter, RetryPolicy
 from haloform.kinds import KINDS
 from haloform.load.repo import Repo
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.build import PlanRequest
 from haloform.plan.model import Action, Plan
+from haloform.tasks.planning import plan_tenant
 from tests.conftest import client_for
 
 RESOURCES = {spec.kind: spec.api_path.lstrip("/") for spec in KINDS}
@@ -319,7 +320,7 @@ async def converge(
     for number in range(rounds):
         if before_round is not None:
             before_round(number)
-        plan = await make_plan(client, request)
+        plan = await plan_tenant(client, request)
         if not plan.has_changes:
             return reports
         report = await apply_reporting(client, plan, options)

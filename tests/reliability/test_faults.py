@@ -15,12 +15,12 @@ from typing import Literal
 import pytest
 
 from haloform.apply import ApplyOptions, Status
+from haloform.apply.freshness import moved_since
 from haloform.emulator import Emulator, EmulatorConfig, Faults
 from haloform.emulator.app import DROPPED
 from haloform.halo import RateLimiter, RetryPolicy
-from haloform.plan.build import make_plan
-from haloform.plan.fresh import moved_since
 from haloform.plan.model import Action
+from haloform.tasks.planning import plan_tenant
 from tests.apply.conftest import Tap
 from tests.reliability.tenant import (
     apply_reporting,
@@ -97,7 +97,7 @@ async def test_an_apply_the_rate_limit_stops_reports_exactly_and_the_next_run_co
     repo = project(tmp_path, rules=60, flows=4, events=2)
     with Emulator() as emu:
         async with fast_client(emu) as client:
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
         emu.config.faults = Faults(rate_limit=4, rate_window_s=300)
         impatient = RetryPolicy(
             max_retries=2, base_delay_s=0.001, max_delay_s=0.001, rate_limit_patience_s=0
@@ -128,7 +128,7 @@ async def test_a_stop_before_the_second_pass_does_not_report_the_cycle_applied(
     repo = project(tmp_path, rules=0, flows=0, events=0)  # Ping and Pong only
     with Emulator() as emu:
         async with fast_client(emu) as client:
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
         emu.config.faults = Faults(rate_limit=2, rate_window_s=300)  # the two creates
         impatient = RetryPolicy(
             max_retries=1, base_delay_s=0.001, max_delay_s=0.001, rate_limit_patience_s=0
@@ -139,7 +139,7 @@ async def test_a_stop_before_the_second_pass_does_not_report_the_cycle_applied(
         assert emu.count("Workflow") == 2
         emu.config.faults = Faults()
         async with fast_client(emu) as client:
-            after = await make_plan(client, repo.request())
+            after = await plan_tenant(client, repo.request())
         applied = {r.key for r in stopped.results if r.status is Status.APPLIED}
         assert applied.isdisjoint(change.key for change in after.changes)
 
@@ -155,7 +155,7 @@ async def test_a_plan_of_updates_applied_twice_changes_nothing_the_second_time(
         async with fast_client(emu) as client:
             await converge(emu, client, repo)
             changed = repo.edit(seed=5)
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
             assert plan.counts() == {Action.CREATE: 0, Action.UPDATE: changed, Action.DELETE: 0}
 
             emu.config.faults = Faults(commit_then_fail_rate=0.5, error_rate=0.2, seed=3)
@@ -182,7 +182,7 @@ async def test_a_delete_whose_answer_is_lost_is_sent_again_and_a_404_counts_as_d
         async with fast_client(emu, transport=tap) as client:
             await converge(emu, client, repo)
             gone = repo.tombstone(range(3, 6))
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
             assert plan.counts()[Action.DELETE] == 3
             tap.fault_next("DELETE", commit_then_fail_rate=1.0)  # deleted, answered 500
             tap.fault_next("DELETE")  # its retry: answered 404
@@ -231,11 +231,11 @@ async def test_an_apply_that_reports_ok_leaves_nothing_to_plan(tmp_path: Path) -
             await converge(emu, client, repo)
             repo.corpus.rules[0]["precedence"] += 1
             repo.write()
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
             tap.fault_next("POST", error_rate=1.0)  # a 500 before anything is saved
 
             report = await apply_reporting(client, plan)
 
             assert_exact(plan, report)
             if report.ok:
-                assert not (await make_plan(client, repo.request())).has_changes
+                assert not (await plan_tenant(client, repo.request())).has_changes

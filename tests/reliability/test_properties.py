@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from haloform.apply import Status
 from haloform.emulator import Emulator, EmulatorConfig
-from haloform.plan.build import make_plan
 from haloform.plan.model import Action
+from haloform.tasks.planning import plan_tenant
 from tests.reliability.tenant import (
     Project,
     apply_reporting,
@@ -163,12 +163,12 @@ async def _apply_then_plan(repo: Project, *, zero_filled: bool = False) -> None:
     with Emulator(EmulatorConfig(zero_filled=zero_filled)) as emu:
         async with fast_client(emu) as client:
             request = repo.request()
-            plan = await make_plan(client, request)
+            plan = await plan_tenant(client, request)
             assert plan.counts()[Action.CREATE] == len(repo.documents())
             report = await apply_reporting(client, plan)
             assert_exact(plan, report)
             assert report.ok, [r.describe() for r in report.results if r.status != Status.APPLIED]
-            again = await make_plan(client, request)
+            again = await plan_tenant(client, request)
             assert not again.has_changes, [(c.name, c.fields) for c in again.changes]
         assert_tenant_holds(emu, repo)
 

@@ -14,8 +14,8 @@ import pytest
 from haloform.apply import ApplyOptions, Status
 from haloform.emulator import Emulator, EmulatorConfig, Faults
 from haloform.halo import RateLimiter
-from haloform.plan.build import make_plan
 from haloform.plan.model import Action
+from haloform.tasks.planning import plan_tenant
 from tests.reliability.tenant import (
     Project,
     apply_reporting,
@@ -121,7 +121,7 @@ async def test_a_tenant_that_replaces_guids_fails_loudly_and_never_makes_a_secon
     repo = project(tmp_path, rules=3, flows=2, events=1)
     with Emulator(EmulatorConfig(assign_guids=True)) as emu:
         async with fast_client(emu) as client:
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
             first = await apply_reporting(client, plan)
             assert_exact(plan, first)
             assert not first.ok
@@ -139,7 +139,7 @@ async def test_a_tenant_that_replaces_guids_fails_loudly_and_never_makes_a_secon
             assert sum(left_behind.values()) == len(failed)
 
             posts = _post_count(emu)
-            again = await make_plan(client, repo.request())
+            again = await plan_tenant(client, repo.request())
             assert {u.live_id for u in again.unmanaged} == {r.live_id for r in failed}
             second = await apply_reporting(client, again)
             assert_exact(again, second)
@@ -162,7 +162,7 @@ async def _adopt_until_converged(emu: Emulator, repo: Project) -> None:
     replaced, and apply again, until the plan is empty."""
     async with fast_client(emu) as client:
         for _ in range(6):
-            plan = await make_plan(client, repo.request())
+            plan = await plan_tenant(client, repo.request())
             if not plan.has_changes:
                 return
             report = await apply_reporting(client, plan)

@@ -29,21 +29,15 @@ from pydantic import BaseModel, ConfigDict
 from haloform.apply.ids import change_key, normal_key
 from haloform.common.ids import canonical_guid
 from haloform.diff.fields import diff
-from haloform.fetch.lookups import Directory
-from haloform.fetch.reader import (
-    LiveKind,
-    LiveState,
-    Reader,
-    Record,
-    read_kind,
-    read_needed_details,
-)
+from haloform.fetch.reader import Reader, read_kind, read_needed_details
 from haloform.kinds import KindSpec, by_kind
 from haloform.load.repo import Repo
 from haloform.plan.model import Action, Change, Plan
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import tenant_index
+from haloform.snapshot.directory import Directory
+from haloform.snapshot.state import LiveKind, LiveState, Record
 
 
 class _Frozen(BaseModel):

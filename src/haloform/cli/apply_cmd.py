@@ -29,6 +29,7 @@ from haloform.apply import (
     read_journal,
     record_nothing_to_do,
 )
+from haloform.apply.freshness import moved_since
 from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.health_cmd import watch_after_apply
@@ -51,7 +52,6 @@ from haloform.load.documents import PROJECT_FILES
 from haloform.load.secrets import secret_variable
 from haloform.load.settings import load_project
 from haloform.plan.build import PlanRequest
-from haloform.plan.fresh import moved_since
 from haloform.plan.model import Plan
 from haloform.render import render
 from haloform.render.report import how_it_ended, render_journal, render_report

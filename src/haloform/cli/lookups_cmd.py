@@ -11,9 +11,10 @@ from rich.table import Table
 
 from haloform.cli.context import common_options, env_option
 from haloform.cli.tenants import Target, choose, open_client
-from haloform.fetch.lookups import Directory, fetch_directory
+from haloform.fetch.lookups import fetch_directory
 from haloform.kinds.lookups import RESOLVABLE
 from haloform.load.settings import load_project
+from haloform.snapshot.directory import Directory
 
 
 async def _fetch(kinds: list[str], target: Target) -> Directory:

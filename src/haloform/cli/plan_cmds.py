@@ -24,10 +24,11 @@ from haloform.load.repo import Repo
 from haloform.load.secrets import missing_secrets
 from haloform.load.settings import Project, load_project
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
+from haloform.plan.build import PlanRequest
 from haloform.plan.model import Plan
 from haloform.render import FORMATS, render
 from haloform.render.report import interrupted_warning
+from haloform.tasks.planning import plan_tenant
 
 CHANGES_PRESENT = 2
 """``--detailed-exitcode``: 0 no changes, 1 error, 2 changes (Terraform's convention)."""
@@ -63,7 +64,7 @@ def plan_request(
 async def plan_with(client: Reader, request: PlanRequest) -> Plan:
     """``request`` planned over ``client``; ``-v`` hears which detail reads it needed."""
     explain = partial(click.echo, err=True) if state().verbose else None
-    return await make_plan(client, request, explain)
+    return await plan_tenant(client, request, explain)
 
 
 def make_plan_for(

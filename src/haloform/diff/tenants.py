@@ -31,12 +31,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from haloform.diff.fields import FieldChange, diff
-from haloform.fetch.reader import LiveState, Reader, read_needed_details, read_state
+from haloform.fetch.reader import Reader, read_needed_details, read_state
 from haloform.kinds import KindSpec
 from haloform.load.repo import Repo
 from haloform.resolve.index import ManagedIndex, TenantIndex
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import tenant_index
+from haloform.snapshot.state import LiveState
 
 
 class _Frozen(BaseModel):

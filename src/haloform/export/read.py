@@ -14,16 +14,9 @@ from typing import Any
 
 from haloform.common.ids import known_id
 from haloform.export.selection import NameFilter, Selection
-from haloform.fetch.reader import (
-    WHOLE,
-    LiveState,
-    Reader,
-    Record,
-    detail_path,
-    read_needed_details,
-    read_state,
-)
+from haloform.fetch.reader import WHOLE, Reader, detail_path, read_needed_details, read_state
 from haloform.kinds import KINDS, KindSpec
+from haloform.snapshot.state import LiveState, Record
 
 ReadProgress = Callable[[int, int, str], None]
 """Hears ``(done, total, what)`` after each record read in full: an export of 1,000

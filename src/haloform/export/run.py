@@ -44,11 +44,7 @@ from haloform.export.merge import Merger
 from haloform.export.portability import bind_tenant_ids, portability_warnings
 from haloform.export.read import Picker, ReadProgress, read_tenant
 from haloform.export.selection import Selection
-from haloform.fetch.reader import (
-    LiveKind,
-    LiveState,
-    Reader,
-)
+from haloform.fetch.reader import Reader
 from haloform.kinds import KINDS, KindSpec
 from haloform.load.documents import literal
 from haloform.load.repo import Repo
@@ -59,6 +55,7 @@ from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import file_order, to_portable
 from haloform.resolve.references import tenant_index
+from haloform.snapshot.state import LiveKind, LiveState
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from haloform.common.ids import record_id
 from haloform.kinds import ChildList, KindSpec
+from haloform.snapshot.state import Record
 
-Record = dict[str, Any]
 Children = Mapping[str, list[Record]]
 """A kind's child lists, by the field they make up: ``steps`` -> every step row."""
 

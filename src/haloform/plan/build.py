@@ -1,65 +1,53 @@
 """Making a Plan: the repo against one tenant's live state, matched by guid.
 
-The steps run in one direction: read the tenant (lists, lookups), resolve every
-reference (failing with all missing ones at once), read in full only what needs it,
-then compare each resource in portable terms. The Plan that comes out is a value; this
-module never sends anything but GETs.
+A pure function of a repo and a tenant read beforehand (``haloform.tasks.planning``
+reads it): resolve every reference (failing with all missing ones at once), compare
+each resource in portable terms, decide the deletes and their order. The Plan that
+comes out is a value; this module never asks the tenant anything.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from haloform.common.ids import canonical_guid, known_id
+from haloform.common.ids import known_id
 from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
-from haloform.fetch.reader import (
-    LiveKind,
-    LiveState,
-    Reader,
-    Record,
-    read_children,
-    read_needed_details,
-    read_state,
-)
 from haloform.kinds import KindSpec
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
 from haloform.plan.context import with_neighbours
+from haloform.plan.deletions import detach, live_ordered, planned_deletions, unmanaged
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.in_use import in_use_warnings
-from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged, resource_key
+from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged
 from haloform.plan.payload import (
     desired_payload,
-    detach_payload,
     unpaired_warnings,
     update_payload,
 )
-from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.duplicates import shared_guid_warnings
 from haloform.resolve.edges import (
     desired_edges,
     edge_key,
-    live_edges,
     payload_edges,
-    reference_fields,
     without_refs,
 )
 from haloform.resolve.index import TenantIndex
 from haloform.resolve.portable import is_empty, to_portable
 from haloform.resolve.references import (
     Resolved,
-    guid_identified_kinds,
     ids_by_guid,
     resolve_all,
     tenant_index,
 )
+from haloform.snapshot.state import LiveState
 
 
 @dataclass(frozen=True)
@@ -88,48 +76,58 @@ class _Context:
     unpaired: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def make_plan(
-    client: Reader, request: PlanRequest, explain: Callable[[str], None] | None = None
-) -> Plan:
-    """The plan for ``request``; raises ``ConfigErrors`` for unresolvable references.
-    ``explain`` hears which detail reads were needed and why (``-v``)."""
+def check_references(
+    request: PlanRequest, live: LiveState
+) -> tuple[TenantIndex, Resolved, list[str]]:
+    """Every reference of the repo resolved in this tenant, from its lists alone, and
+    the warnings the plan carries (the repo's, then these); raises ``ConfigErrors``
+    naming each reference that cannot be (so before any detail is read)."""
     _check_targets(request)
-    live = await read_state(client, request.specs, used_lookups(request.repo))
     index = tenant_index(request.repo, live, request.lookup_names)
     resolved, problems = resolve_all(request.repo, index, request.tenant, request.environment)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
-    found = [*request.repo.diagnostics.warnings, *problems.warnings]  # the repo's, then these
-    ctx = _Context(request, live, index, resolved, warnings=[str(w) for w in found])
-    details = await read_needed_details(client, live, set_in_files(request.repo))
-    await read_children(client, live, guid_identified_kinds(request.repo))
-    ctx.index = dataclasses.replace(index, ids_by_guid=ids_by_guid(live))
-    if explain is not None:
-        for line in details.lines("set in files"):
-            explain(line)
+    found = [*request.repo.diagnostics.warnings, *problems.warnings]
+    return index, resolved, [str(warning) for warning in found]
+
+
+def make_plan(request: PlanRequest, live: LiveState) -> Plan:
+    """The plan for ``request`` against ``live``, a tenant read beforehand (the
+    reading task brings what ``wants`` and ``deletions.needed_by_deletes`` ask for).
+    Pure: it computes, and never asks the tenant anything."""
+    index, resolved, warnings = check_references(request, live)
+    index = dataclasses.replace(index, ids_by_guid=ids_by_guid(live))
+    ctx = _Context(request, live, index, resolved, warnings=warnings)
     for item in request.repo.resources:
         if item.spec.kind in live.kinds:
             _plan_resource(ctx, item)
     ctx.warnings.extend(unpaired_warnings(ctx.unpaired, request.tenant))
-    _plan_deletions(ctx)
-    await _read_what_deletes_need(client, ctx)
-    ctx.changes = [_fingerprinted(ctx, _live_ordered(ctx, change)) for change in ctx.changes]
-    ctx.warnings.extend(await in_use_warnings(client, live, ctx.changes))
-    detach = functools.partial(_detach, ctx)
-    untangled = break_cycles(_targeted(ctx.changes, request.targets), defer_references, detach)
+    deletes, gone = planned_deletions(request.repo, request.prune, live)
+    ctx.changes.extend(deletes)
+    ctx.warnings.extend(gone)
+    ctx.changes = [
+        _fingerprinted(ctx, live_ordered(live, index, ctx.changes, change))
+        for change in ctx.changes
+    ]
+    ctx.warnings.extend(in_use_warnings(live, ctx.changes))
+    untangled = break_cycles(
+        _targeted(ctx.changes, request.targets),
+        defer_references,
+        functools.partial(detach, live, index),
+    )
     ctx.warnings.extend(_cycle_warning(cycle) for cycle in untangled.cycles if cycle.two_pass)
     ctx.warnings.extend(
         _cycle_warning(cycle, untangled.changes) for cycle in untangled.cycles if cycle.detached
     )
     changes = with_neighbours(sorted(untangled.changes, key=Change.sort_key), request.repo, live)
-    unmanaged = _unmanaged(ctx)
-    ctx.warnings.extend(_namesakes(changes, unmanaged))
+    left = unmanaged(request.repo, live, ctx.changes)
+    ctx.warnings.extend(_namesakes(changes, left))
     ctx.warnings.extend(shared_guid_warnings(live))
     return Plan(
         environment=request.environment,
         tenant=request.tenant,
         changes=tuple(changes),
         unchanged=ctx.unchanged,
-        unmanaged=tuple(unmanaged),
+        unmanaged=tuple(left),
         referenced=_referenced(live, changes),
         warnings=tuple(ctx.warnings),
         targets=request.targets,
@@ -198,46 +196,6 @@ def _change(action: Action, item: Declared | Tombstone, **extra: Any) -> Change:
     )
 
 
-async def _read_what_deletes_need(client: Reader, ctx: _Context) -> None:
-    """Full records of what the plan deletes, where the list row lacks a field that
-    can refer to another managed resource (a workflow's steps): the order of the
-    deletes follows what the tenant holds, not what any file says."""
-    doomed = {change.key for change in ctx.changes if change.action is Action.DELETE}
-
-    def wanted(spec: KindSpec, row: Record) -> frozenset[str]:
-        if resource_key(spec.kind, canonical_guid(row.get("guid"))) not in doomed:
-            return frozenset()
-        return reference_fields(spec) & spec.detail_only
-
-    await read_needed_details(client, ctx.live, wanted)
-
-
-def _live_ordered(ctx: _Context, change: Change) -> Change:
-    """A delete waits for the other deletes whose live record refers to it: its
-    ``depends_on`` are the deleted resources its own live record refers to."""
-    if change.action is not Action.DELETE:
-        return change
-    live = ctx.live.kinds[change.kind]
-    record = live.by_guid(change.guid) or {}
-    doomed = {edge_key(c.kind, c.guid): c.key for c in ctx.changes if c.action is Action.DELETE}
-    edges = live_edges(live.spec, record, ctx.index)
-    depends = tuple(sorted(doomed[key] for key in edges if key in doomed))
-    return change.model_copy(update={"depends_on": depends}) if depends else change
-
-
-def _detach(ctx: _Context, change: Change, keys: frozenset[str]) -> Change:
-    """A delete in a reference cycle, carrying the update that drops its references
-    to ``keys`` before any delete runs (``payload``, and the ``fields`` it changes)."""
-    live = ctx.live.kinds[change.kind]
-    record = live.by_guid(change.guid) or {}
-    drop = frozenset(edge_key(*key.split("/", 1)) for key in keys)
-    payload, fields = detach_payload(live.spec, record, drop, ctx.index)
-    if not fields:
-        return change
-    depends = tuple(key for key in change.depends_on if key not in keys)
-    return change.model_copy(update={"payload": payload, "fields": fields, "depends_on": depends})
-
-
 def _cycle_warning(cycle: Cycle, changes: Sequence[Change] = ()) -> str:
     if not cycle.detached or cycle.cut is None:
         return f"reference cycle {cycle}: created first without the reference, then updated"
@@ -261,67 +219,6 @@ def _fingerprinted(ctx: _Context, change: Change) -> Change:
         return change.model_copy(update={"fingerprint": stamp(live.spec, assembled, "lists")})
     row = live.row(change.guid) or {}
     return change.model_copy(update={"fingerprint": stamp(live.spec, row, "row")})
-
-
-def _plan_deletions(ctx: _Context) -> None:
-    repo = ctx.request.repo
-    for tomb in repo.tombstones:
-        live = ctx.live.kinds.get(tomb.spec.kind)
-        record = live.by_guid(tomb.guid) if live else None
-        if record is None:
-            ctx.warnings.append(
-                f"{tomb.location}: {tomb.spec.kind} {tomb.name!r} is marked "
-                "deleted and is already absent from the tenant"
-            )
-            continue
-        ctx.changes.append(
-            _change(
-                Action.DELETE,
-                tomb,
-                live_id=known_id(record),
-            )
-        )
-    for live, row in _unmanaged_rows(ctx):
-        name = str(row.get("name", ""))
-        if row.get("guid") and any(
-            scope.covers(live.spec.kind, name) for scope in ctx.request.prune
-        ):
-            ctx.changes.append(
-                Change(
-                    action=Action.DELETE,
-                    kind=live.spec.kind,
-                    guid=str(row.get("guid")),
-                    name=str(row.get("name", "")),
-                    live_id=known_id(row),
-                    source="prune scope in haloform.yaml",
-                )
-            )
-
-
-def _unmanaged_rows(ctx: _Context) -> list[tuple[LiveKind, dict[str, Any]]]:
-    repo = ctx.request.repo
-    known = {item.guid for item in repo.resources} | {tomb.guid for tomb in repo.tombstones}
-    return [
-        (live, row)
-        for live in ctx.live.kinds.values()
-        for row in live.rows
-        if str(row.get("guid", "")).casefold() not in known
-    ]
-
-
-def _unmanaged(ctx: _Context) -> list[Unmanaged]:
-    pruned = {change.key for change in ctx.changes if change.action is Action.DELETE}
-    found = [
-        Unmanaged(
-            kind=live.spec.kind,
-            guid=str(row["guid"]) if row.get("guid") is not None else None,
-            name=str(row.get("name", "")),
-            live_id=known_id(row),
-        )
-        for live, row in _unmanaged_rows(ctx)
-        if resource_key(live.spec.kind, str(row.get("guid"))) not in pruned
-    ]
-    return sorted(found, key=lambda u: (u.kind, u.name.casefold(), u.guid or ""))
 
 
 def _check_targets(request: PlanRequest) -> None:

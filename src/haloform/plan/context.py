@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from haloform.fetch.reader import LiveState
 from haloform.kinds import KindSpec
 from haloform.load.repo import Repo
 from haloform.plan.model import Action, Change, Neighbour
+from haloform.snapshot.state import LiveState
 
 ORDER_FIELD = "precedence"
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from haloform.fetch.reader import Record
 from haloform.kinds import KindSpec
 from haloform.kinds.lookups import BY_WORD
 from haloform.kinds.ref_fields import iter_refs
 from haloform.load.repo import Repo
+from haloform.snapshot.state import Record
 
 
 def used_lookups(repo: Repo) -> frozenset[str]:

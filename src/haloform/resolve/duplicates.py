@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from haloform.common.ids import canonical_guid
-from haloform.fetch.reader import LiveState, Record
+from haloform.snapshot.state import LiveState, Record
 
 
 def shared_guid_warnings(live: LiveState) -> list[str]:

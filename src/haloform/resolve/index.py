@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from haloform.fetch.lookups import Directory, Entry
+from haloform.snapshot.directory import Directory, Entry
 
 MANAGED_REF = "$managed"
 """Key of a symbolic reference inside a payload: ``{"$managed": "Workflow/<guid>"}``.

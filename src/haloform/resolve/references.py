@@ -14,13 +14,13 @@ from typing import Any
 from haloform.common.ids import canonical_guid, is_tenant_id, known_id
 from haloform.common.paths import parse_path
 from haloform.diagnostics import Diagnostics
-from haloform.fetch.reader import LiveState
 from haloform.kinds import KINDS, KindSpec, by_ref_key
 from haloform.kinds.ref_fields import iter_refs
 from haloform.kinds.refs import Ref, TenantIds
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Repo
 from haloform.resolve.index import ManagedIndex, TenantIndex, managed_ref
+from haloform.snapshot.state import LiveState
 
 Resolved = dict[Ref, Any]
 """A reference -> what the payload holds: a lookup id, or a symbolic managed ref."""

@@ -13,10 +13,11 @@ the ids the plan recorded for them.
 from __future__ import annotations
 
 from haloform.common.ids import known_id
-from haloform.fetch.reader import WHOLE, LiveKind, Reader, Record, read_needed_details, read_state
+from haloform.fetch.reader import WHOLE, Reader, read_needed_details, read_state
 from haloform.kinds import KindSpec, by_kind
 from haloform.plan.fingerprints import basis_of, stamp
 from haloform.plan.model import Action, Change, Plan, Referenced
+from haloform.snapshot.state import LiveKind, Record
 
 
 async def moved_since(client: Reader, plan: Plan) -> list[str]:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from benchmarks import plan_apply
 from haloform.apply import Applier, ApplyOptions
+from haloform.apply.freshness import moved_since
 from haloform.emulator import Emulator, EmulatorConfig
 from haloform.kinds import KINDS
 from haloform.load.validate import validate_repo
-from haloform.plan.build import PlanRequest, make_plan
-from haloform.plan.fresh import moved_since
+from haloform.plan.build import PlanRequest
+from haloform.tasks.planning import plan_tenant
 from tests.conftest import client_for
 
 
@@ -25,11 +26,11 @@ async def test_an_unchanged_workflow_a_change_refers_to_is_recorded_and_rechecke
     emu = Emulator(EmulatorConfig(delete_in_use="allow"))
     try:
         async with client_for(emu) as client:
-            first = await make_plan(client, request)
+            first = await plan_tenant(client, request)
             assert (await Applier(client, ApplyOptions()).apply(first)).ok
             corpus.rules[0]["name"] = "Renamed rule"
             plan_apply.write(corpus, tmp_path)
-            plan = await make_plan(client, replace(request, repo=validate_repo(tmp_path)))
+            plan = await plan_tenant(client, replace(request, repo=validate_repo(tmp_path)))
 
             assert [change.name for change in plan.changes] == ["Renamed rule"]
             [flow] = emu.records("Workflow")
