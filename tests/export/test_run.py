@@ -37,25 +37,6 @@ GUID_B = "bbbbbbbb-2222-4222-8222-222222222222"
 # --- the tenant ---------------------------------------------------------------------
 
 
-def _problem_workflow() -> dict[str, Any]:
-    return {
-        "id": tenant.PROBLEM_ID,
-        "guid": documents.PROBLEM_GUID,
-        "name": "Problem Management",
-        "active": True,
-        "steps": [
-            {"fdid": 2001, "step_id": 2, "name": "Closed", "isend": True},
-            {
-                "fdid": 2002,
-                "step_id": 1,
-                "name": "Investigate",
-                "isstart": True,
-                "actions": [{"id": 9, "action_id": 3, "start_step": 1, "end_step": 2}],
-            },
-        ],
-    }
-
-
 def _records() -> dict[KindSpec, list[dict[str, Any]]]:
     rule = tenant.live_ticket_rule()
     rule["criteria"] += [
@@ -65,7 +46,7 @@ def _records() -> dict[KindSpec, list[dict[str, Any]]]:
     event = {**tenant.live_event_rule(), "new_client_secret": SECRET}
     event["mappings"].append({"integration_method_value_name": "message", "field_name": "details"})
     return {
-        WORKFLOW: [tenant.live_workflow(), _problem_workflow()],
+        WORKFLOW: [tenant.live_workflow(), tenant.live_problem()],
         TICKET_RULE: [rule],
         EVENT_RULE: [event],
     }

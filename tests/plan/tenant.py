@@ -231,3 +231,23 @@ def live_event_rule() -> dict[str, Any]:
         ],
         "authorizationtype": 1,
     }
+
+
+def live_problem() -> dict[str, Any]:
+    """``repo_builder.problem_workflow()`` as the tenant answers it once applied."""
+    return {
+        "id": PROBLEM_ID,
+        "guid": documents.PROBLEM_GUID,
+        "name": "Problem Management",
+        "active": True,
+        "steps": [
+            {"fdid": 2001, "step_id": 2, "name": "Closed", "isend": True},
+            {
+                "fdid": 2002,
+                "step_id": 1,
+                "name": "Investigate",
+                "isstart": True,
+                "actions": [{"id": 9, "action_id": 3, "start_step": 1, "end_step": 2}],
+            },
+        ],
+    }

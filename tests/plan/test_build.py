@@ -42,7 +42,7 @@ def request(root: Path, files: dict[str, Any]) -> PlanRequest:
 def applied() -> LiveState:
     """The tenant after the repo of ``files()`` was applied to it."""
     return snapshot(
-        Workflow=[tenant.live_workflow(), _live_problem()],
+        Workflow=[tenant.live_workflow(), tenant.live_problem()],
         TicketRule=[tenant.live_ticket_rule()],
     )
 
@@ -90,7 +90,7 @@ def test_deletes_are_known_from_the_rows_and_read_in_full_where_they_need_it(
     doomed = {"kind": "Workflow", "guid": documents.PROBLEM_GUID, "name": "Problem Management"}
     tomb = {**doomed, "deleted": True}
     built = request(tmp_path, {"workflows/problem.yaml": [tomb]})
-    live = snapshot(Workflow=[{**_live_problem(), "in_use": True}])
+    live = snapshot(Workflow=[{**tenant.live_problem(), "in_use": True}])
     deletes, _ = planned_deletions(built.repo, built.prune, live)
     assert [change.key for change in deletes] == [f"Workflow/{documents.PROBLEM_GUID}"]
     workflow = by_kind("Workflow")
@@ -105,22 +105,3 @@ def test_planning_twice_gives_the_same_plan(tmp_path: Path) -> None:
     built = request(tmp_path, files(precedence=3))
     live = applied()
     assert make_plan(built, live).digest == make_plan(built, live).digest
-
-
-def _live_problem() -> dict[str, Any]:
-    return {
-        "id": tenant.PROBLEM_ID,
-        "guid": documents.PROBLEM_GUID,
-        "name": "Problem Management",
-        "active": True,
-        "steps": [
-            {
-                "fdid": 901,
-                "step_id": 1,
-                "name": "Investigate",
-                "isstart": True,
-                "actions": [{"id": 9, "action_id": 3, "end_step": 2, "start_step": 1}],
-            },
-            {"fdid": 902, "step_id": 2, "name": "Closed", "isend": True},
-        ],
-    }
