@@ -36,7 +36,6 @@ from pathlib import Path
 
 from benchmarks.plan_apply import WIDE_OPEN, Replay, generate, write
 from haloform.apply import Applier, ApplyOptions
-from haloform.cli.tenants import embedded_credentials
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.halo import HaloClient, RateLimiter
 from haloform.halo.ratelimit import HALO_WINDOW_S
@@ -45,6 +44,7 @@ from haloform.load.validate import validate_repo
 from haloform.load.yamlio import PARSER_VARIABLE
 from haloform.plan.build import PlanRequest
 from haloform.tasks.planning import plan_tenant
+from haloform.tasks.workspace import embedded_credentials
 
 PARSERS = ("roundtrip", "libyaml")
 CASES = ("validate", "plan")

@@ -46,7 +46,6 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from haloform.apply import Applier, ApplyOptions, ApplyReport
-from haloform.cli.tenants import embedded_credentials
 from haloform.diff.fields import diff
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.fetch.reader import Reader, read_needed_details, read_state
@@ -61,6 +60,7 @@ from haloform.plan.wants import set_in_files, used_lookups
 from haloform.resolve.portable import to_portable
 from haloform.resolve.references import resolve_all, tenant_index
 from haloform.tasks.planning import plan_tenant
+from haloform.tasks.workspace import embedded_credentials
 
 Document = dict[str, Any]
 WIDE_OPEN = 10**9

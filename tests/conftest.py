@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from haloform.cli.tenants import embedded_credentials
 from haloform.emulator import Emulator, EmulatorConfig, emulator_transport
 from haloform.halo import HaloClient, RetryPolicy
 from haloform.halo.credentials import ENV_VARS
+from haloform.tasks.workspace import embedded_credentials
 
 LIVE_TENANT_VARIABLES = tuple(name for names in ENV_VARS.values() for name in names)
 """Every variable that could point a command at a real Halo; tests remove them all."""

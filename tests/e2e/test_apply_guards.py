@@ -7,8 +7,8 @@ from pathlib import Path
 
 from haloform.apply.lock import apply_lock
 from haloform.cli.plan_cmds import last_apply, tenant_key
-from haloform.cli.tenants import Target, choose
 from haloform.load.settings import Environment, load_project
+from haloform.tasks.workspace import Target, choose
 from tests.e2e.conftest import Haloform
 
 RULE = """

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from haloform.cli import tenants
 from haloform.emulator import EmulatorConfig
+from haloform.tasks import workspace
 from tests.e2e.conftest import Haloform, changes_by_name
 
 CHAIN = """
@@ -151,7 +151,7 @@ def test_a_delete_cycle_is_broken_by_an_update_then_deleted_in_one_apply(
 def require_name(monkeypatch: pytest.MonkeyPatch) -> None:
     """Embedded tenants that require ``name`` on every save, updates included."""
     strict = functools.partial(EmulatorConfig, require_name_on_update=True)
-    monkeypatch.setattr(tenants, "EmulatorConfig", strict)
+    monkeypatch.setattr(workspace, "EmulatorConfig", strict)
 
 
 @pytest.mark.usefixtures("require_name")

@@ -7,8 +7,8 @@ import click
 import pytest
 
 from haloform.cli.emulator_cmd import parse_variants
-from haloform.cli.tenants import emulator_config
 from haloform.errors import ConfigError
+from haloform.tasks.workspace import emulator_config
 from tests.e2e.conftest import PROJECT, Haloform
 
 RULE = """\

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from haloform.cli import tenants
 from haloform.emulator import Emulator
+from haloform.tasks import workspace
 
 from .conftest import Haloform
 
@@ -18,14 +18,14 @@ def not_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]]]:
     """The embedded tenant of every command drops these fields on save (the knob
     ``EmulatorConfig.not_kept``); a test fills the dict before it applies."""
     dropped: dict[str, list[str]] = {}
-    original = tenants._embedded
+    original = workspace._embedded
 
-    def embedded(target: tenants.Target) -> Emulator:
+    def embedded(target: workspace.Target) -> Emulator:
         emu = original(target)
         emu.config.not_kept = dict(dropped)
         return emu
 
-    monkeypatch.setattr(tenants, "_embedded", embedded)
+    monkeypatch.setattr(workspace, "_embedded", embedded)
     yield dropped
 
 

@@ -33,10 +33,10 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
-from haloform.cli import tenants
 from haloform.cli.main import cli
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient, RetryPolicy
+from haloform.tasks import workspace
 from tests.conftest import LIVE_TENANT_VARIABLES
 
 LOOPBACK = "127.0.0.1"
@@ -88,14 +88,14 @@ def forget_live_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-CLI_CLIENT = (tenants.HaloClient, tenants._retry_policy)
+CLI_CLIENT = (workspace.HaloClient, workspace._retry_policy)
 """How the CLI builds its client when nothing is patched (see ``fast_network``)."""
 
 
 def real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Undo ``fast_network``: the client exactly as the CLI builds it."""
-    monkeypatch.setattr(tenants, "HaloClient", CLI_CLIENT[0])
-    monkeypatch.setattr(tenants, "_retry_policy", CLI_CLIENT[1])
+    monkeypatch.setattr(workspace, "HaloClient", CLI_CLIENT[0])
+    monkeypatch.setattr(workspace, "_retry_policy", CLI_CLIENT[1])
 
 
 def fast_network(
@@ -107,12 +107,12 @@ def fast_network(
     policy = RetryPolicy(
         max_retries=max_retries, base_delay_s=0.001, max_delay_s=0.002, rate_limit_patience_s=0
     )
-    monkeypatch.setattr(tenants, "_retry_policy", lambda environment: policy)
+    monkeypatch.setattr(workspace, "_retry_policy", lambda environment: policy)
 
     def client(*args: Any, **kwargs: Any) -> HaloClient:
         return HaloClient(*args, **{**kwargs, "timeout": timeout_s})
 
-    monkeypatch.setattr(tenants, "HaloClient", client)
+    monkeypatch.setattr(workspace, "HaloClient", client)
 
 
 def project_yaml(

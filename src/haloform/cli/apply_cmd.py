@@ -42,8 +42,7 @@ from haloform.cli.plan_cmds import (
     tenant_key,
 )
 from haloform.cli.progress import ApplyProgress
-from haloform.cli.session import TenantSession
-from haloform.cli.tenants import Target, choose
+from haloform.cli.voice import voice
 from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
 from haloform.halo import HaloClient
@@ -55,6 +54,8 @@ from haloform.plan.build import PlanRequest
 from haloform.plan.model import Plan
 from haloform.render import render
 from haloform.render.report import how_it_ended, render_journal, render_report
+from haloform.tasks.session import TenantSession
+from haloform.tasks.workspace import Target, choose
 
 INTERRUPTED_EXIT = 130
 """What a shell reports for a process ended by Ctrl-C (128 + SIGINT)."""
@@ -243,7 +244,7 @@ def apply(
     job = _job(source, env, targets, repo, resume)
     options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
     lock = job.target.state_dir / "locks" / f"{tenant_key(job.target)}.lock"
-    with apply_lock(lock, job.target.label), TenantSession(job.target) as session:
+    with apply_lock(lock, job.target.label), TenantSession(job.target, voice()) as session:
         planned = job.planned(session)
         click.echo(render(planned.plan, "text", color=use_color()), nl=False)
         if not planned.plan.has_changes:

@@ -11,13 +11,14 @@ import click
 from haloform.cli.context import common_options, use_color
 from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.plan_cmds import CHANGES_PRESENT
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.voice import voice
 from haloform.diff.tenants import Side, Source, TenantComparison, compare_tenants
 from haloform.errors import ConfigError
 from haloform.halo import HaloClient
 from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
 from haloform.render import FORMATS, render_comparison
+from haloform.tasks.workspace import Target, choose, open_client
 
 
 def _targets(project: Project, envs: Sequence[str], directory: Path) -> tuple[Target, Target]:
@@ -39,7 +40,7 @@ def _source(target: Target, client: HaloClient) -> Source:
 
 
 async def _compare(a: Target, b: Target, specs: Sequence[KindSpec]) -> TenantComparison:
-    async with open_client(a) as client_a, open_client(b) as client_b:
+    async with open_client(a, voice()) as client_a, open_client(b, voice()) as client_b:
         return await compare_tenants(_source(a, client_a), _source(b, client_b), specs)
 
 

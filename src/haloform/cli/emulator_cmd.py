@@ -8,9 +8,9 @@ from typing import cast
 import click
 
 from haloform.cli.context import common_options
-from haloform.cli.tenants import emulator_config
 from haloform.emulator import Emulator, Faults, serve
 from haloform.errors import ConfigError
+from haloform.tasks.workspace import emulator_config
 
 
 @click.group()

@@ -10,13 +10,14 @@ import click
 from haloform.cli.context import common_options, env_option
 from haloform.cli.kinds_option import chosen_kinds
 from haloform.cli.progress import ReadProgress
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.voice import voice
 from haloform.common.text import visible
 from haloform.export.read import Picker
 from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
 from haloform.export.selection import NameFilter
 from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
+from haloform.tasks.workspace import Target, choose, open_client
 
 _SHOWN = (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED, FileStatus.DELETED)
 
@@ -44,7 +45,7 @@ def exported(
     )
 
     async def run() -> Export:
-        async with open_client(target) as client:
+        async with open_client(target, voice()) as client:
             return await export_tenant(client, request, ReadProgress())
 
     result = asyncio.run(run())

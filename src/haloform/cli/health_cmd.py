@@ -10,8 +10,7 @@ import click
 
 from haloform.apply import ApplyReport
 from haloform.cli.context import common_options
-from haloform.cli.session import TenantSession
-from haloform.cli.tenants import Target, choose
+from haloform.cli.voice import voice
 from haloform.halo import HaloClient
 from haloform.health import (
     FORMATS,
@@ -29,6 +28,8 @@ from haloform.load.repo import Repo
 from haloform.load.settings import load_project
 from haloform.load.validate import validate_repo
 from haloform.plan.model import Plan
+from haloform.tasks.session import TenantSession
+from haloform.tasks.workspace import Target, choose
 
 FAILURES_FOUND = 2
 """Exit code when the runtime records show failures (as ``--detailed-exitcode``'s 2)."""
@@ -64,7 +65,7 @@ def health(directory: Path, env: str | None, since: str, fmt: str) -> None:
     window = parse_duration(since)  # a bad one is a ConfigError: exit 1, not a usage 2
     target = choose(load_project(directory), env, directory)
     repo = _repo(directory, target)
-    with TenantSession(target) as session:
+    with TenantSession(target, voice()) as session:
         start = utc_now() - window
         report = session.run(lambda client: _check(client, target.label, repo, start))
     click.echo(render_health(report, fmt), nl=False)

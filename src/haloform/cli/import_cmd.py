@@ -8,13 +8,13 @@ import click
 
 from haloform.cli.context import common_options
 from haloform.cli.export_cmd import exported, file_line
-from haloform.cli.tenants import choose
 from haloform.export.adopt import unmanaged_references
 from haloform.export.run import FileStatus
 from haloform.export.selection import Selection, parse_picks
 from haloform.kinds import by_kind
 from haloform.load.repo import load_repo
 from haloform.load.settings import load_project
+from haloform.tasks.workspace import choose
 
 
 def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], Path]:

@@ -10,15 +10,16 @@ from rich.console import Console
 from rich.table import Table
 
 from haloform.cli.context import common_options, env_option
-from haloform.cli.tenants import Target, choose, open_client
+from haloform.cli.voice import voice
 from haloform.fetch.lookups import fetch_directory
 from haloform.kinds.lookups import RESOLVABLE
 from haloform.load.settings import load_project
 from haloform.snapshot.directory import Directory
+from haloform.tasks.workspace import Target, choose, open_client
 
 
 async def _fetch(kinds: list[str], target: Target) -> Directory:
-    async with open_client(target) as client:
+    async with open_client(target, voice()) as client:
         return await fetch_directory(client, kinds)
 
 

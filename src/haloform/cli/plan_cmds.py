@@ -15,8 +15,7 @@ from haloform.analyze.lint import findings_for
 from haloform.apply import JournalState, latest_journal, read_journal
 from haloform.cli.ci_env import render_options
 from haloform.cli.context import common_options, env_option, state, use_color
-from haloform.cli.session import TenantSession
-from haloform.cli.tenants import Target, choose
+from haloform.cli.voice import voice
 from haloform.errors import ConfigError
 from haloform.fetch.reader import Reader
 from haloform.kinds import by_kind
@@ -29,6 +28,8 @@ from haloform.plan.model import Plan
 from haloform.render import FORMATS, render
 from haloform.render.report import interrupted_warning
 from haloform.tasks.planning import plan_tenant
+from haloform.tasks.session import TenantSession
+from haloform.tasks.workspace import Target, choose
 
 CHANGES_PRESENT = 2
 """``--detailed-exitcode``: 0 no changes, 1 error, 2 changes (Terraform's convention)."""
@@ -72,7 +73,7 @@ def make_plan_for(
 ) -> Planned:
     """Plan the repo at ``directory`` against ``target``'s tenant."""
     request = plan_request(directory, project, target, targets)
-    with TenantSession(target) as session:
+    with TenantSession(target, voice()) as session:
         plan = session.run(partial(plan_with, request=request))
     return Planned(plan, target, request.repo)
 

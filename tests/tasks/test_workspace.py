@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from haloform.cli import tenants
 from haloform.errors import ConfigError
 from haloform.load.settings import Environment, Project
+from haloform.tasks import workspace
 
 URL = "https://acme.halopsa.com"
 
@@ -21,7 +21,7 @@ def test_the_halo_url_route_takes_every_knob_from_variables() -> None:
         "HALO_TIMEOUT_S": "12.5",
         "HALO_RETRIES": " 2 ",
     }
-    environment = tenants.environment_from_env(URL, environ)
+    environment = workspace.environment_from_env(URL, environ)
     assert environment.url == URL
     assert (environment.rate_limit.requests, environment.rate_limit.window_s) == (450, 120.0)
     assert environment.timeout_s == 12.5
@@ -30,7 +30,7 @@ def test_the_halo_url_route_takes_every_knob_from_variables() -> None:
 
 
 def test_without_variables_the_halo_url_route_has_the_environment_defaults() -> None:
-    assert tenants.environment_from_env(URL, {"HALO_TIMEOUT_S": " "}) == Environment(url=URL)
+    assert workspace.environment_from_env(URL, {"HALO_TIMEOUT_S": " "}) == Environment(url=URL)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_without_variables_the_halo_url_route_has_the_environment_defaults() -> 
 )
 def test_a_bad_knob_names_its_variable(name: str, value: str, expected: str) -> None:
     with pytest.raises(ConfigError) as raised:
-        tenants.environment_from_env(URL, {name: value})
+        workspace.environment_from_env(URL, {name: value})
     assert str(raised.value).startswith(expected)
 
 
@@ -54,16 +54,16 @@ def test_choose_gives_the_halo_url_target_its_knobs(
     monkeypatch.setenv("HALO_CLIENT_ID", "id")
     monkeypatch.setenv("HALO_CLIENT_SECRET", "secret")
     monkeypatch.setenv("HALO_RATE_LIMIT", "500")
-    target = tenants.choose(Project(), None, tmp_path)
+    target = workspace.choose(Project(), None, tmp_path)
     assert target.name == "HALO_URL"
     assert target.environment.rate_limit.requests == 500
 
 
 def test_rate_budgets_live_in_the_users_state_directory(tmp_path: Path) -> None:
-    assert tenants.rate_budget_dir({"XDG_STATE_HOME": str(tmp_path)}) == (
+    assert workspace.rate_budget_dir({"XDG_STATE_HOME": str(tmp_path)}) == (
         tmp_path / "haloform" / "rate-budgets"
     )
-    default = tenants.rate_budget_dir({})
+    default = workspace.rate_budget_dir({})
     assert default == Path.home() / ".local" / "state" / "haloform" / "rate-budgets"
 
 
@@ -71,9 +71,9 @@ async def test_consecutive_clients_of_a_live_tenant_share_one_budget(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    environment = tenants.environment_from_env(URL, {"HALO_RATE_LIMIT": "50"})
+    environment = workspace.environment_from_env(URL, {"HALO_RATE_LIMIT": "50"})
     for _ in range(2):  # as two processes in a row would build them
-        limiter = tenants._rate_limiter(environment)
+        limiter = workspace._rate_limiter(environment, workspace.QUIET)
         assert limiter.shared is not None and limiter.limit == 50
         await limiter.acquire()
     (budget,) = (tmp_path / "haloform" / "rate-budgets").glob("rate-*.json")
@@ -82,4 +82,4 @@ async def test_consecutive_clients_of_a_live_tenant_share_one_budget(
 
 
 def test_the_embedded_emulator_keeps_its_budget_in_process() -> None:
-    assert tenants._rate_limiter(Environment(emulator=True)).shared is None
+    assert workspace._rate_limiter(Environment(emulator=True), workspace.QUIET).shared is None

@@ -1,9 +1,11 @@
-"""Which tenant a command talks to, and the client for it.
+"""Which tenant a command talks to, and the client for it: the composition root.
 
 Without ``--env``: ``HALO_URL`` (the convention cloud CLIs follow) when set, else the
 project's default environment, else the embedded emulator. The core never imports the
-emulator, so the embedded tenant is wired here: the CLI builds the emulator, mounts it
-as the client's transport, and hands the core an ordinary ``HaloClient``.
+emulator, so the embedded tenant is wired here: the emulator is built, mounted as the
+client's transport, and the core is handed an ordinary ``HaloClient``. What the client
+has to say while it works (waits, requests, its totals) goes to a ``Voice`` the caller
+gives: the command line prints it, a test may collect it.
 
 The ``HALO_URL`` route takes the knobs a haloform.yaml environment has from variables
 (``KNOBS``). A live tenant's rate budget is shared by every haloform process of the
@@ -16,16 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 from pydantic import ValidationError
 
-from haloform.cli.context import state
 from haloform.emulator import VARIANTS, Emulator, EmulatorConfig, emulator_transport
 from haloform.emulator.seed import SeedError
 from haloform.errors import AuthError, ConfigError
@@ -52,6 +52,21 @@ KNOBS: Mapping[str, tuple[str, ...]] = {
     "HALO_RETRIES": ("retries", "max_retries"),
 }
 """Variables for the ``HALO_URL`` route -> the haloform.yaml environment field they set."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a running command speaks while the client works."""
+
+    wait: Callable[[Wait], None] = lambda wait: None
+    """Every wait long enough to look like a hang (rate limit, retries)."""
+    request: Callable[[RequestRecord], None] | None = None
+    """Each request as it completes (``-vv``); None: not asked for."""
+    totals: Callable[[str], None] | None = None
+    """The client's request totals when it closes (``-v``); None: not asked for."""
+
+
+QUIET = Voice()
 
 
 @dataclass(frozen=True)
@@ -114,23 +129,13 @@ def rate_budget_dir(environ: Mapping[str, str]) -> Path | None:
     return Path(base) / "haloform" / "rate-budgets"
 
 
-def _rate_limiter(environment: Environment) -> RateLimiter:
+def _rate_limiter(environment: Environment, voice: Voice) -> RateLimiter:
     """The environment's budget; a live tenant's is shared across processes."""
     budgets = None if environment.emulator else rate_budget_dir(os.environ)
     shared = SharedWindow(budgets, environment.url or "") if budgets else None
     limit = environment.rate_limit
-    sleep = rate_limit_sleep(_echo_wait, limit.requests, limit.window_s, asyncio.sleep)
+    sleep = rate_limit_sleep(voice.wait, limit.requests, limit.window_s, asyncio.sleep)
     return RateLimiter(limit.requests, limit.window_s, sleep=sleep, shared=shared)
-
-
-def _echo_request(record: RequestRecord) -> None:
-    click.echo(f"  {record}", err=True)
-
-
-def _echo_wait(wait: Wait) -> None:
-    """Every long wait on stderr, at default verbosity: silence looks like a hang.
-    Never stdout, which may be a ``--format json`` document."""
-    click.echo(f"haloform: {wait}", err=True)
 
 
 def _credentials(target: Target) -> Credentials:
@@ -161,15 +166,15 @@ def _credentials(target: Target) -> Credentials:
 
 
 @asynccontextmanager
-async def open_client(target: Target) -> AsyncIterator[HaloClient]:
+async def open_client(target: Target, voice: Voice = QUIET) -> AsyncIterator[HaloClient]:
     """A client for ``target``; for the embedded emulator, the emulator comes with it."""
-    hook = _echo_request if state().verbose >= 2 else None
-    limit = _rate_limiter(target.environment)
+    hook = voice.request
+    limit = _rate_limiter(target.environment, voice)
     if not target.environment.emulator:
         async with HaloClient(
             _credentials(target),
             on_request=hook,
-            on_wait=_echo_wait,
+            on_wait=voice.wait,
             rate_limit=limit,
             verify=_verify(target),
             timeout=target.environment.timeout_s,
@@ -179,7 +184,7 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
                 yield client
             except AuthError as error:
                 raise with_origin(error, target) from error
-        _report(client)
+        _report(client, voice)
         return
     target.state_dir.mkdir(parents=True, exist_ok=True)
     emu = _embedded(target)
@@ -188,11 +193,11 @@ async def open_client(target: Target) -> AsyncIterator[HaloClient]:
             embedded_credentials(emu),
             transport=emulator_transport(emu),
             on_request=hook,
-            on_wait=_echo_wait,
+            on_wait=voice.wait,
             rate_limit=limit,
         ) as client:
             yield client
-        _report(client)
+        _report(client, voice)
     finally:
         emu.close()
 
@@ -274,6 +279,6 @@ def emulator_config(variant: Mapping[str, object], **fields: Any) -> EmulatorCon
         raise ConfigError(f"variant {where}: {first['msg']}") from None
 
 
-def _report(client: HaloClient) -> None:
-    if state().verbose:
-        click.echo(f"haloform {client.stats.summary()}", err=True)
+def _report(client: HaloClient, voice: Voice) -> None:
+    if voice.totals is not None:
+        voice.totals(f"haloform {client.stats.summary()}")

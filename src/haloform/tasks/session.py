@@ -16,9 +16,9 @@ from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import TypeVar
 
-from haloform.cli.tenants import Target, open_client, with_origin
 from haloform.errors import AuthError
 from haloform.halo import HaloClient
+from haloform.tasks.workspace import QUIET, Target, Voice, open_client, with_origin
 
 T = TypeVar("T")
 
@@ -27,8 +27,9 @@ class TenantSession:
     """``with TenantSession(target) as session: session.run(work)`` for each step;
     the client is opened by the first step that needs one and closed on exit."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, voice: Voice = QUIET) -> None:
         self.target = target
+        self.voice = voice
         self._runner = asyncio.Runner()
         self._stack = AsyncExitStack()
         self._client: HaloClient | None = None
@@ -54,7 +55,9 @@ class TenantSession:
 
     async def _call(self, work: Callable[[HaloClient], Awaitable[T]]) -> T:
         if self._client is None:
-            self._client = await self._stack.enter_async_context(open_client(self.target))
+            self._client = await self._stack.enter_async_context(
+                open_client(self.target, self.voice)
+            )
         try:
             return await work(self._client)
         except AuthError as error:
