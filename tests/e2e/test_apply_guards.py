@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from haloform.apply.lock import apply_lock
-from haloform.cli.plan_cmds import last_apply, tenant_key
 from haloform.load.settings import Environment, load_project
+from haloform.tasks.journals import last_apply, tenant_key
 from haloform.tasks.workspace import Target, choose
 from tests.e2e.conftest import Haloform
 
@@ -45,6 +45,6 @@ def test_resume_against_another_tenant_never_shows_this_ones_run(repo: Haloform)
     other = Environment(url="https://other.halopsa.com")
     there = Target("local", "https://other.halopsa.com", other, here.state_dir)
 
-    assert last_apply(here) is not None
-    assert last_apply(there) is None
+    assert last_apply(here)[0] is not None
+    assert last_apply(there)[0] is None
     assert tenant_key(here) != tenant_key(there)

@@ -30,9 +30,9 @@ import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from haloform.apply import JournalState, Progress, latest_journal, read_journal
-from haloform.cli.plan_cmds import tenant_key
 from haloform.emulator import Emulator, running_server
 from haloform.load.settings import load_project
+from haloform.tasks.journals import tenant_key
 from haloform.tasks.workspace import choose
 from tests.e2e.conftest import LIVE_TENANT_VARIABLES, Haloform
 from tests.repo_builder import write_repo

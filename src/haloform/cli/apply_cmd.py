@@ -1,61 +1,43 @@
-"""``haloform apply``: parse, call the core, render, exit.
+"""``haloform apply``: parse, call a task, ask, render, exit.
 
-Every apply writes its journal under ``<repo>/.haloform/journal/<env>/``; this module
-only picks the file and hands it to the core. A Ctrl-C (or SIGTERM) prints what ran,
+Every apply writes its journal under ``<repo>/.haloform/journal/<env>/``
+(``tasks.journals`` picks the file, the core writes it). A Ctrl-C (or SIGTERM) prints what ran,
 read back from that journal, and exits 130 (143); ``--resume`` reads the last one first.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
 import sys
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from haloform.apply import (
-    Applier,
-    ApplyOptions,
-    ApplyReport,
-    JournalFile,
-    JournalWriteError,
-    new_journal_path,
-    read_journal,
-    record_nothing_to_do,
-)
-from haloform.apply.freshness import moved_since
+from haloform.apply import ApplyOptions, ApplyReport, JournalFile, read_journal
 from haloform.apply.lock import apply_lock
 from haloform.cli.context import common_options, env_option, state, use_color
 from haloform.cli.health_cmd import watch_after_apply
-from haloform.cli.plan_cmds import (
-    Planned,
-    journals,
-    last_apply,
-    plan_request,
-    plan_with,
-    tenant_key,
-)
+from haloform.cli.plan_cmds import explain
 from haloform.cli.progress import ApplyProgress
 from haloform.cli.voice import voice
 from haloform.common.paths import shown_file
 from haloform.errors import ApplyError, ConfigError, PlanError
-from haloform.halo import HaloClient
 from haloform.health import parse_duration, utc_now
-from haloform.load.documents import PROJECT_FILES
-from haloform.load.secrets import secret_variable
-from haloform.load.settings import load_project
-from haloform.plan.build import PlanRequest
-from haloform.plan.model import Plan
 from haloform.render import render
 from haloform.render.report import how_it_ended, render_journal, render_report
+from haloform.tasks.applying import (
+    apply_planned,
+    is_saved_plan,
+    journal_nothing,
+    journal_path,
+    saved_job,
+)
+from haloform.tasks.journals import last_apply, lock_path
+from haloform.tasks.planning import Job, Planned, repo_job
 from haloform.tasks.session import TenantSession
-from haloform.tasks.workspace import Target, choose
+from haloform.tasks.workspace import Target
 
 INTERRUPTED_EXIT = 130
 """What a shell reports for a process ended by Ctrl-C (128 + SIGINT)."""
@@ -63,55 +45,14 @@ TERMINATED_EXIT = 143
 """And for one ended by SIGTERM (128 + 15)."""
 
 
-def _saved(path: Path, env: str | None, repo: Path | None) -> Planned:
-    plan = Plan.from_json(path.read_text(encoding="utf-8"), str(path))
-    root = repo or plan_repo(path, plan)
-    project = load_project(root)
-    target = choose(project, env or plan.environment, root)
-    if target.label != plan.tenant:
-        raise PlanError(
-            f"{path} was made for {plan.tenant}, not {target.label}: plan again for this tenant"
-        )
-    _check_secrets(plan)
-    return Planned(plan, target)
-
-
-def plan_repo(path: Path, plan: Plan) -> Path:
-    """The repo whose haloform.yaml names the plan's tenant: the one the plan records,
-    else the nearest directory above the plan file that has a haloform.yaml."""
-    recorded = Path(plan.repo) if plan.repo else None
-    if recorded is not None and recorded.is_dir():
-        return recorded
-    for directory in path.resolve().parents:
-        if any((directory / name).is_file() for name in PROJECT_FILES):
-            return directory
-    if recorded is None:
-        return path.parent
-    raise PlanError(
-        f"{path} was made from the repo at {recorded}, which is not here, and no "
-        "haloform.yaml is above the plan file: give the repo's directory with "
-        f"'haloform apply {path} --repo DIR'"
-    )
-
-
-def _check_secrets(plan: Plan) -> None:
-    """A saved plan's secrets must all be set before its first write, not at its POST."""
-    missing = [
-        f"{change.source or change.name}: {field}: environment variable {name} is not set"
-        for change in plan.changes
-        for field in sorted(change.spec.write_only)
-        if (name := secret_variable((change.payload or {}).get(field))) and not os.environ.get(name)
-    ]
-    if missing:
-        raise ConfigError("secrets are missing; nothing was applied:\n  " + "\n  ".join(missing))
-
-
-def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> _Job:
+def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> Job:
     """Report the environment's last apply if it did not finish, then plan afresh:
     the tenant, not the journal, says what is left to do."""
-    project = load_project(directory)
-    target = choose(project, env, directory)
-    last = last_apply(target)
+    job = repo_job(directory, env, targets)
+    target = job.target
+    last, unreadable = last_apply(target)
+    if unreadable is not None:
+        click.echo(unreadable, err=True)
     if last is None:
         click.echo(f"No earlier apply to {target.name} is journaled: nothing to resume.", err=True)
     elif last.interrupted:
@@ -123,61 +64,17 @@ def _resumed(directory: Path, env: str | None, targets: tuple[str, ...]) -> _Job
         )
     else:
         click.echo(f"Nothing to resume: {how_it_ended(last)}.", err=True)
-    return _Job(target, plan_request(directory, project, target, targets))
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What an apply works from: a repo to plan, or a plan saved earlier."""
-
-    target: Target
-    request: PlanRequest | None = None
-    saved: Plan | None = None
-
-    def planned(self, session: TenantSession) -> Planned:
-        if self.saved is not None:
-            return Planned(self.saved, self.target)
-        assert self.request is not None
-        plan = session.run(partial(plan_with, request=self.request))
-        return Planned(plan, self.target, self.request.repo)
+    return job
 
 
 def _job(
     source: Path, env: str | None, targets: tuple[str, ...], repo: Path | None, resume: bool
-) -> _Job:
+) -> Job:
     if resume:
         return _resumed(source, env, targets)
-    if source.is_file() and source.suffix not in (".yaml", ".yml"):
-        planned = _saved(source, env, repo)
-        return _Job(planned.target, saved=planned.plan)
-    project = load_project(source)
-    target = choose(project, env, source)
-    return _Job(target, plan_request(source, project, target, targets))
-
-
-async def _apply(
-    client: HaloClient, planned: Planned, saved: bool, options: ApplyOptions, journal: JournalFile
-) -> ApplyReport:
-    _stop_on_sigterm()
-    if saved:
-        moved = await moved_since(client, planned.plan)
-        if moved:
-            raise PlanError(
-                "the tenant changed since the plan was made; nothing was "
-                "applied:\n" + "\n".join(f"  {line}" for line in moved)
-            )
-    hook = ApplyProgress(len(planned.plan.changes), verbose=bool(state().verbose))
-    applier = Applier(client, options, on_event=hook, journal=journal)
-    return await applier.apply(planned.plan)
-
-
-def _stop_on_sigterm() -> None:
-    """A cancelled CI job gets SIGTERM before SIGKILL: stop as on a Ctrl-C, so the
-    journal says where the apply got to. (Unix only; the default elsewhere.)"""
-    task = asyncio.current_task()
-    if task is not None:
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    if is_saved_plan(source):
+        return saved_job(source, env, repo)
+    return repo_job(source, env, targets)
 
 
 @click.command("apply")
@@ -237,18 +134,19 @@ def apply(
     watch: str | None,
 ) -> None:
     """Apply the config in SOURCE (a directory), or a plan saved with 'plan --out'."""
-    saved = source.is_file() and source.suffix not in (".yaml", ".yml")
+    saved = is_saved_plan(source)
     if resume and saved:
         raise PlanError("--resume plans afresh from the tenant: give the repo, not a saved plan")
     watching = parse_duration(watch) if watch is not None else None
     job = _job(source, env, targets, repo, resume)
     options = ApplyOptions(batch_size, allow_delete, max_deletes, verify=not no_verify)
-    lock = job.target.state_dir / "locks" / f"{tenant_key(job.target)}.lock"
+    lock = lock_path(job.target)
     with apply_lock(lock, job.target.label), TenantSession(job.target, voice()) as session:
-        planned = job.planned(session)
+        planned = job.planned(session, explain())
         click.echo(render(planned.plan, "text", color=use_color()), nl=False)
         if not planned.plan.has_changes:
-            _journal_nothing(planned)
+            if (warning := journal_nothing(planned)) is not None:
+                click.echo(warning, err=True)
             return
         _confirm(planned.target, auto_approve)
         started = utc_now()
@@ -261,19 +159,21 @@ def apply(
         click.get_current_context().exit(1)
 
 
-def _journal_path(planned: Planned) -> Path:
-    """A new journal for this apply, named when it starts."""
-    target = planned.target
-    return new_journal_path(journals(target), tenant_key(target), planned.plan.digest)
-
-
 def _run(
     session: TenantSession, planned: Planned, saved: bool, options: ApplyOptions
 ) -> ApplyReport:
     """Apply, journaled; a Ctrl-C prints what ran and exits 130."""
-    path = _journal_path(planned)
+    path = journal_path(planned)
+    progress = ApplyProgress(len(planned.plan.changes), verbose=bool(state().verbose))
     with JournalFile(path) as journal:
-        work = partial(_apply, planned=planned, saved=saved, options=options, journal=journal)
+        work = partial(
+            apply_planned,
+            planned=planned,
+            saved=saved,
+            options=options,
+            journal=journal,
+            on_event=progress,
+        )
         try:
             return session.run(work)
         except KeyboardInterrupt:
@@ -303,16 +203,6 @@ def _interrupted(path: Path, code: int) -> NoReturn:
     else:
         click.echo("Interrupted before anything was sent.", err=True)
     click.get_current_context().exit(code)
-
-
-def _journal_nothing(planned: Planned) -> None:
-    """An apply with nothing to do leaves its journal too; failing to is only a
-    warning, since nothing is sent."""
-    with JournalFile(_journal_path(planned)) as journal:
-        try:
-            record_nothing_to_do(planned.plan, journal)
-        except JournalWriteError as error:
-            click.echo(f"Warning: {error}", err=True)
 
 
 def interactive() -> bool:

@@ -11,7 +11,6 @@ from haloform.cli.export_cmd import exported, file_line
 from haloform.export.adopt import unmanaged_references
 from haloform.export.run import FileStatus
 from haloform.export.selection import Selection, parse_picks
-from haloform.kinds import by_kind
 from haloform.load.repo import load_repo
 from haloform.load.settings import load_project
 from haloform.tasks.workspace import choose
@@ -38,7 +37,7 @@ def import_command(words: tuple[str, ...], env: str | None) -> None:
     """
     picked, directory = _split(words)
     project = load_project(directory)
-    specs = tuple(spec for kind in project.kinds if (spec := by_kind(kind)) is not None)
+    specs = project.specs
     selection = Selection(parse_picks(picked, specs))
     target = choose(project, env, directory)
     picked_specs = tuple(spec for spec in specs if any(p.spec is spec for p in selection.picks))

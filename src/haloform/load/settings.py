@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from haloform.common.paths import shown_file
 from haloform.diagnostics import SILENCEABLE, Diagnostics, Location
 from haloform.errors import ConfigError
-from haloform.kinds import KINDS, KindName
+from haloform.kinds import KINDS, KindName, KindSpec
 from haloform.load.located import validate_document
 from haloform.load.yamlio import read_yaml
 
@@ -141,6 +141,11 @@ class Project(_Strict):
     ignore: tuple[Code, ...] = ()
     """Warning and lint codes silenced in the whole repo (one document silences its
     own with ``# haloform: ignore[code]``)."""
+
+    @property
+    def specs(self) -> tuple[KindSpec, ...]:
+        """The specs of the kinds this repo manages, in the registry's order."""
+        return tuple(spec for spec in KINDS if spec.kind in self.kinds)
 
     @model_validator(mode="after")
     def _default_exists(self) -> Project:
