@@ -4,10 +4,13 @@ and saved bytes depend on its content only."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
+from haloform.diff.fields import FieldChange
 from haloform.plan.model import Change, Plan
 from tests.render.plans import representative
 
@@ -80,3 +83,53 @@ def test_saving_and_loading_is_byte_identical() -> None:
     payload: Any = _payloaded(loaded).payload
     with pytest.raises(TypeError):
         payload["name"] = "Edited"
+
+
+def _values(node: Any) -> Iterator[tuple[BaseModel, str, Any]]:
+    """Every field of every model in ``node``, with its value."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            yield node, name, value
+            yield from _values(value)
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _values(item)
+
+
+def _containers(node: Any) -> Iterator[Any]:
+    """Every mapping and list inside a field's value, at any depth."""
+    if isinstance(node, Mapping):
+        yield node
+        for item in node.values():
+            yield from _containers(item)
+    elif isinstance(node, list):
+        yield node
+        for item in node:
+            yield from _containers(item)
+
+
+def test_no_field_of_a_plan_can_be_changed_at_any_depth() -> None:
+    """Issue 21: every field of the plan and of every value in it (changes, field
+    changes, neighbours, payloads, the desired resource) refuses a change, and the
+    digest a reviewer saw is the digest applied."""
+    plan = representative()
+    before = plan.digest
+    seen = set()
+    for owner, name, value in _values(plan):
+        seen.add(f"{type(owner).__name__}.{name}")
+        with pytest.raises((ValidationError, TypeError, AttributeError)):
+            setattr(owner, name, copy.deepcopy(value))
+        for container in _containers(value):
+            with pytest.raises(TypeError):
+                if isinstance(container, Mapping):
+                    container["changed"] = True  # type: ignore[index]
+                else:
+                    container.append("changed")
+    assert plan.digest == before
+    every = {
+        f"{model.__name__}.{field}"
+        for model in (Plan, Change, FieldChange)
+        for field in model.model_fields
+    }
+    assert every <= seen, f"the plan used exercises no {sorted(every - seen)}"

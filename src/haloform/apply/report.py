@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
-
 from haloform.apply.verify import Verification
+from haloform.common.frozen import FrozenValue
 from haloform.plan.model import Action, Change, resource_key
 
 
@@ -27,11 +26,7 @@ class Status(StrEnum):
 _PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.DELETE: "deleted"}
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ResourceResult(_Frozen):
+class ResourceResult(FrozenValue):
     """The outcome of one change of the plan."""
 
     action: Action
@@ -80,7 +75,7 @@ class ResourceResult(_Frozen):
         return f"{verb}: {self.action.value} {what}: {self.message}"
 
 
-class ApplyReport(_Frozen):
+class ApplyReport(FrozenValue):
     """Everything a run did to one tenant, in the plan's order."""
 
     environment: str

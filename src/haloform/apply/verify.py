@@ -24,9 +24,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from haloform.apply.ids import change_key, normal_key
+from haloform.common.frozen import FrozenValue
 from haloform.common.ids import canonical_guid
 from haloform.diff.fields import diff
 from haloform.fetch.reader import Reader, read_kind, read_needed_details
@@ -40,11 +39,7 @@ from haloform.snapshot.directory import Directory
 from haloform.snapshot.state import LiveKind, LiveState, Record
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class NotKept(_Frozen):
+class NotKept(FrozenValue):
     """One thing Halo answered 2xx for and does not hold."""
 
     kind: str
@@ -67,7 +62,7 @@ class NotKept(_Frozen):
         return self.sent is None and self.kept is not None and not self.whole
 
 
-class Verification(_Frozen):
+class Verification(FrozenValue):
     """What the read-back found; ``skipped`` when ``--no-verify`` asked for none."""
 
     skipped: bool = False

@@ -1,5 +1,5 @@
-"""Immutable JSON values, for the plan: a value that can be saved, reviewed and
-applied must not change between the review and the apply.
+"""Immutable values, for the plan and every value passed between stages: a value that
+can be saved, reviewed and applied must not change between the review and the apply.
 
 ``freeze`` copies a JSON-like value into read-only mappings and lists. They are
 subclasses of ``dict`` and ``list``, so that ``json`` and pydantic write them exactly
@@ -10,9 +10,9 @@ every way of changing them in place raises ``TypeError``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, Self
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 
 def _refuse(self: object, *args: object, **kwargs: object) -> NoReturn:
@@ -59,3 +59,19 @@ FrozenJson = Annotated[Any, AfterValidator(freeze)]
 
 FrozenObject = Annotated[Mapping[str, Any], AfterValidator(freeze)]
 """A JSON object held read-only in a model."""
+
+
+class FrozenValue(BaseModel):
+    """The base of every value haloform hands from one stage to the next (a plan, an
+    apply report, a comparison, a health report): immutable all the way down when its
+    fields hold ``FrozenJson``/``FrozenObject``, and strict about its fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, validated as a new value is: pydantic's own
+        copy skips validation, which would let a mutable payload in."""
+        if not update:
+            return self
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.model_validate({**fields, **update})

@@ -28,8 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from haloform.common.frozen import FrozenValue
 from haloform.diff.fields import FieldChange, diff
 from haloform.fetch.reader import Reader, read_needed_details, read_state
 from haloform.kinds import KindSpec
@@ -40,11 +39,7 @@ from haloform.resolve.references import tenant_index
 from haloform.snapshot.state import LiveState
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Side(_Frozen):
+class Side(FrozenValue):
     """One of the two tenants compared."""
 
     environment: str
@@ -53,7 +48,7 @@ class Side(_Frozen):
     """Where it is: a URL or ``embedded:<env>``."""
 
 
-class Presence(_Frozen):
+class Presence(FrozenValue):
     """A resource only one tenant holds."""
 
     kind: str
@@ -61,7 +56,7 @@ class Presence(_Frozen):
     name: str
 
 
-class Difference(_Frozen):
+class Difference(FrozenValue):
     """A resource both tenants hold (same guid) that differs between them."""
 
     kind: str
@@ -77,7 +72,7 @@ class Difference(_Frozen):
         return self.name_a if self.name_a == self.name_b else f"{self.name_a} / {self.name_b}"
 
 
-class TenantComparison(_Frozen):
+class TenantComparison(FrozenValue):
     """Tenant A against tenant B, every list in a stable order (kind, name, guid)."""
 
     a: Side

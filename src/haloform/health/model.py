@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from haloform.common.frozen import FrozenValue
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Failure(_Frozen):
+class Failure(FrozenValue):
     """Failed automation runs of one step of one managed workflow, in the window."""
 
     workflow: str
@@ -28,7 +24,7 @@ class Failure(_Frozen):
     """Tickets the failed runs were for, where the records carry them."""
 
 
-class UnhandledEvent(_Frozen):
+class UnhandledEvent(FrozenValue):
     """An /Event record that says no event rule handled it."""
 
     id: int | None
@@ -37,7 +33,7 @@ class UnhandledEvent(_Frozen):
     summary: str | None = None
 
 
-class HealthReport(_Frozen):
+class HealthReport(FrozenValue):
     """One look at a tenant's runtime records for what a repo manages."""
 
     tenant: str

@@ -13,14 +13,12 @@ because a workflow created by this very plan has no id until it is created.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import Field, computed_field
 
 from haloform.common.canonical import digest
-from haloform.common.frozen import FrozenObject
+from haloform.common.frozen import FrozenObject, FrozenValue
 from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
@@ -38,22 +36,7 @@ class Action(StrEnum):
 ACTION_ORDER = {Action.CREATE: 0, Action.UPDATE: 1, Action.DELETE: 2}
 
 
-class _Frozen(BaseModel):
-    """Immutable all the way down: payloads and values are held read-only
-    (``common.frozen``), so nothing can change a plan after its digest is taken."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy with ``update`` applied, validated as a new value is: pydantic's own
-        copy skips validation, which would let a mutable payload in."""
-        if not update:
-            return self
-        fields = {name: getattr(self, name) for name in type(self).model_fields}
-        return self.model_validate({**fields, **update})
-
-
-class Neighbour(_Frozen):
+class Neighbour(FrozenValue):
     """A rule next to a created or changed one in the order Halo tries them: what a
     reviewer needs to judge whether the change takes effect (an earlier rule that
     stops matching can shadow it)."""
@@ -70,7 +53,7 @@ class Neighbour(_Frozen):
     known (FACTS.md), so a reviewer should not rely on it."""
 
 
-class Change(_Frozen):
+class Change(FrozenValue):
     """One resource to create, update or delete."""
 
     action: Action
@@ -95,7 +78,7 @@ class Change(_Frozen):
     deferred: FrozenObject | None = None
     """For a reference cycle: the fields held back from the create and sent in a
     second, update pass once every resource of the cycle exists."""
-    desired: dict[str, Any] | None = None
+    desired: FrozenObject | None = None
     """For an update: the whole resource as the file says it, in portable terms (names,
     not tenant ids), so a renderer can show a changed workflow whole, not only the
     fields that differ. A create's ``fields`` already hold all of it."""
@@ -115,7 +98,7 @@ class Change(_Frozen):
         return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
 
 
-class Referenced(_Frozen):
+class Referenced(FrozenValue):
     """A managed resource the changes refer to that the plan leaves as it is: its id,
     as read when planning, so the applier need not list the tenant again for it."""
 
@@ -125,7 +108,7 @@ class Referenced(_Frozen):
     live_id: int
 
 
-class Unmanaged(_Frozen):
+class Unmanaged(FrozenValue):
     """A live resource no file describes; reported, never touched."""
 
     kind: str
@@ -134,7 +117,7 @@ class Unmanaged(_Frozen):
     live_id: int | None = None
 
 
-class Plan(_Frozen):
+class Plan(FrozenValue):
     """What would change in one tenant, in a stable order."""
 
     format: int = PLAN_FORMAT
