@@ -4,10 +4,14 @@ into levels (the planner's own lives in ``haloform.plan.graph``)."""
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from haloform.apply import Applier, ApplyOptions, ApplyReport, EventHook, Levels
+from haloform.apply.journal import JournalSink
+from haloform.halo import HaloClient
 from haloform.plan.model import Action, Change, Plan, Unmanaged
 from haloform.resolve.index import managed_ref
 
@@ -101,3 +105,21 @@ def levels(plan: Plan) -> list[list[Change]]:
         ordered[depth_of(key)].append(saves[key])
     deletes = [c for c in plan.changes if c.action is Action.DELETE]
     return ordered + ([deletes] if deletes else [])
+
+
+async def apply_plan(
+    plan: Plan,
+    client: HaloClient,
+    *,
+    levels: Levels | None = None,
+    batch_size: int = 50,
+    allow_delete: bool = False,
+    max_deletes: int | None = None,
+    environ: Mapping[str, str] = os.environ,
+    on_event: EventHook | None = None,
+    journal: JournalSink | None = None,
+) -> ApplyReport:
+    """``plan`` applied over ``client`` with these options (``Applier.apply``)."""
+    options = ApplyOptions(batch_size, allow_delete, max_deletes)
+    applier = Applier(client, options, environ=environ, on_event=on_event, journal=journal)
+    return await applier.apply(plan, levels)

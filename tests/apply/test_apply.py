@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from haloform.apply import ApplyEvent, EventKind, Status, apply_plan
+from haloform.apply import ApplyEvent, EventKind, Status
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient
 from haloform.plan.model import Action, Referenced
@@ -16,6 +16,7 @@ from tests.apply.plans import (
     AGENT_ALICE,
     RULE,
     WORKFLOW,
+    apply_plan,
     create,
     levels,
     new_guid,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from haloform.apply import ApplyReport, Status, apply_plan
+from haloform.apply import ApplyReport, Status
 from haloform.diff.fields import FieldChange
 from haloform.emulator import Emulator
 from haloform.errors import ApplyError
@@ -16,6 +16,7 @@ from tests.apply.conftest import API, Tap
 from tests.apply.plans import (
     RULE,
     WORKFLOW,
+    apply_plan,
     create,
     delete,
     levels,

@@ -6,13 +6,23 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from haloform.apply import ApplyOptions, ApplyReport, Status, apply_plan
+from haloform.apply import ApplyOptions, ApplyReport, Status
 from haloform.emulator import Emulator
 from haloform.errors import ApplyError, PlanError
 from haloform.halo import HaloClient
 from haloform.plan.model import Action, Change
 from tests.apply.conftest import API, Tap
-from tests.apply.plans import RULE, WORKFLOW, create, levels, new_guid, plan_of, rule, workflow
+from tests.apply.plans import (
+    RULE,
+    WORKFLOW,
+    apply_plan,
+    create,
+    levels,
+    new_guid,
+    plan_of,
+    rule,
+    workflow,
+)
 
 
 async def test_a_tenant_that_refuses_our_credentials_stops_the_run_with_its_report(

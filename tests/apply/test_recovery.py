@@ -9,13 +9,14 @@ from collections import Counter
 import httpx
 import pytest
 
-from haloform.apply import Status, apply_plan
+from haloform.apply import Status
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient
 from tests.apply.conftest import API, Tap
 from tests.apply.plans import (
     RULE,
     WORKFLOW,
+    apply_plan,
     create,
     delete,
     levels,

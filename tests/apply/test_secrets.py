@@ -6,11 +6,11 @@ import json
 
 import httpx
 
-from haloform.apply import ApplyEvent, Status, apply_plan
+from haloform.apply import ApplyEvent, Status
 from haloform.emulator import Emulator
 from haloform.halo import HaloClient
 from tests.apply.conftest import API, Tap
-from tests.apply.plans import EVENT_RULE, RULE, create, levels, new_guid, plan_of, rule
+from tests.apply.plans import EVENT_RULE, RULE, apply_plan, create, levels, new_guid, plan_of, rule
 
 SECRET = "SENTINEL-webhook-secret-4f+/="
 ENVIRON = {"RMM_SECRET": SECRET}

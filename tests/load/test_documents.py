@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from haloform.diagnostics import Location, Severity
 from haloform.kinds import KINDS as REGISTRY
-from haloform.load.documents import LoadResult, config_files, expand, load_file, load_tree
+from haloform.load.documents import config_files, expand
+from tests.load.loading import LoadResult, load_file, load_tree
 
 KINDS = frozenset(spec.kind for spec in REGISTRY)
 

@@ -26,7 +26,6 @@ from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 
 from haloform.diagnostics import Diagnostic, Location
-from haloform.load.documents import load_file
 from haloform.load.located import (
     closest,
     describe_value,
@@ -35,6 +34,7 @@ from haloform.load.located import (
     validate_document,
 )
 from haloform.load.yamlio import parse_yaml
+from tests.load.loading import load_file
 
 BROKEN = sorted((Path(__file__).parents[1] / "corpus" / "broken").glob("*.yaml"))
 VALID = sorted((Path(__file__).parents[1] / "corpus" / "valid").glob("*.yaml"))

@@ -2,11 +2,10 @@
 
 ::
 
-    report = await apply_plan(plan, halo, allow_delete=args.allow_delete)
-    print(report.summary())
-    sys.exit(0 if report.ok else 1)
+    applier = Applier(halo, ApplyOptions(allow_delete=True), journal=JournalFile(path))
+    report = await applier.apply(plan)
 
-``apply_plan`` consumes a frozen ``Plan`` and never changes it; everything it did is in
+``Applier.apply`` consumes a frozen ``Plan`` and never changes it; everything it did is in
 the ``ApplyReport`` it returns (or carries in the ``ApplyError`` it raises when it
 refuses to start or has to stop). Given a journal (``JournalFile(path)``), it also
 records as it goes what it sends and what comes back, so that a run cut short leaves
@@ -14,7 +13,7 @@ a record ``read_journal`` turns back into what ran.
 """
 
 from haloform.apply.events import ApplyEvent, EventHook, EventKind
-from haloform.apply.executor import Applier, apply_plan
+from haloform.apply.executor import Applier
 from haloform.apply.guards import ApplyOptions, Levels
 from haloform.apply.journal import (
     INTERRUPTED,
@@ -48,7 +47,6 @@ __all__ = [
     "Progress",
     "ResourceResult",
     "Status",
-    "apply_plan",
     "latest_journal",
     "new_journal_path",
     "read_journal",

@@ -134,21 +134,3 @@ class Applier:
 _NOT_STARTED = "not attempted: the apply did not start"
 _STOPS: tuple[type[Exception], ...] = (*STOPPING, JournalWriteError)
 """What stops a run with a report: the tenant as a whole failing, or the journal."""
-
-
-async def apply_plan(
-    plan: Plan,
-    client: HaloClient,
-    *,
-    levels: Levels | None = None,
-    batch_size: int = 50,
-    allow_delete: bool = False,
-    max_deletes: int | None = None,
-    environ: Mapping[str, str] = os.environ,
-    on_event: EventHook | None = None,
-    journal: JournalSink | None = None,
-) -> ApplyReport:
-    """Apply ``plan`` to the tenant behind ``client``; see ``Applier.apply``."""
-    options = ApplyOptions(batch_size, allow_delete, max_deletes)
-    applier = Applier(client, options, environ=environ, on_event=on_event, journal=journal)
-    return await applier.apply(plan, levels)

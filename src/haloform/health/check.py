@@ -20,7 +20,7 @@ from haloform.fetch.reader import read_kind
 from haloform.halo import HaloClient, Record
 from haloform.health.model import Failure, HealthReport, UnhandledEvent
 from haloform.health.records import parse_timestamp, read_window
-from haloform.kinds import by_kind
+from haloform.kinds import KINDS, KindSpec
 from haloform.load.repo import Repo
 
 AUTOMATIONS = "/Automation"
@@ -46,9 +46,14 @@ class Watched:
     """``step_id`` -> the step's name, as the repo writes it."""
 
 
+def _watched_kind() -> KindSpec | None:
+    """The kind Halo records automation runs against (``KindSpec.automations``)."""
+    return next((spec for spec in KINDS if spec.automations), None)
+
+
 def declared_workflows(repo: Repo) -> dict[str, tuple[str, dict[int, str]]]:
     """guid -> (name, step names) of the repo's workflows."""
-    spec = by_kind("Workflow")
+    spec = _watched_kind()
     found: dict[str, tuple[str, dict[int, str]]] = {}
     for item in repo.of_kind(spec) if spec is not None else ():
         steps = getattr(item.resource, "steps", None) or []
@@ -61,7 +66,7 @@ async def locate(
     client: HaloClient, declared: Mapping[str, tuple[str, Mapping[int, str]]]
 ) -> list[Watched]:
     """The declared workflows the tenant holds, with their ids there (one list)."""
-    spec = by_kind("Workflow")
+    spec = _watched_kind()
     if spec is None or not declared:
         return []
     live = await read_kind(client, spec)

@@ -99,4 +99,5 @@ EVENT_RULE = KindSpec(
     directory="event-rules",
     detail_only=frozenset({"criteria", "ticket_matching_criteria", "mappings", "values"}),
     defaults={"active": True},
+    order_field="precedence",
 )

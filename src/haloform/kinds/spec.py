@@ -80,6 +80,12 @@ class KindSpec:
     """Whether a live row of the list is this kind's to manage (or prune) at all."""
     check: Check = no_check
     """Offline integrity checks beyond field types, run by ``haloform validate``."""
+    order_field: str | None = None
+    """The field Halo tries this kind's records by (rules: ``precedence``, 1 first): a
+    plan shows a created or changed record's neighbours in that order."""
+    automations: bool = False
+    """Halo records automation runs (``/Automation``) against this kind's records:
+    ``health`` and ``apply --watch`` watch them."""
     in_use_field: str | None = None
     """A field of the detail GET saying tickets use the record: a plan deleting one
     warns (Halo may refuse the delete, or it breaks those tickets)."""

@@ -153,5 +153,6 @@ TICKET_RULE = KindSpec(
         | {"access_control_level"}
     ),
     defaults={"precedence": 50, "active": True},
+    order_field="precedence",
     is_managed_row=_is_global_rule,
 )

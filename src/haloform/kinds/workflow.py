@@ -373,5 +373,6 @@ WORKFLOW = KindSpec(
     ),
     defaults={"active": True, "notinuse": False},
     check=check_workflow,
+    automations=True,
     in_use_field="in_use",
 )

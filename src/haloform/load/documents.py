@@ -105,14 +105,6 @@ def reparse(source: str) -> tuple[dict[Any, Any], int] | None:
     return None if found is None else (found.data, found.line)
 
 
-@dataclass
-class LoadResult:
-    """The documents that could be read, and every problem met on the way."""
-
-    documents: list[RawDocument] = field(default_factory=list)
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-
-
 def config_files(root: Path) -> list[Path]:
     """The YAML files under ``root`` that hold resources, in a stable order.
 
@@ -197,23 +189,6 @@ def _skipped_dir(name: str, *, at_root: bool) -> bool:
     return name.startswith(".") or (at_root and name in SKIPPED_ROOT_DIRS)
 
 
-def load_tree(
-    root: Path,
-    variables: Mapping[str, str] | None = None,
-    *,
-    kinds: Collection[str] | None = None,
-) -> LoadResult:
-    """Load every config file under ``root`` (or ``root`` itself when it is a file).
-
-    ``kinds`` are the kind names the caller can handle (``None`` accepts any);
-    ``variables`` of ``None`` leaves ``${...}`` as written, while a mapping, even an
-    empty one, makes every reference to an undefined variable an error.
-    """
-    result = LoadResult()
-    result.documents.extend(iter_tree(root, result.diagnostics, variables, kinds=kinds))
-    return result
-
-
 def iter_tree(
     root: Path,
     diagnostics: Diagnostics,
@@ -221,12 +196,16 @@ def iter_tree(
     *,
     kinds: Collection[str] | None = None,
 ) -> Iterator[RawDocument]:
-    """``load_tree``'s documents one file at a time, its problems into ``diagnostics``:
-    a caller that keeps only what it makes of each never holds every body at once."""
+    """Every config file's documents under ``root`` (or ``root`` itself when it is a
+    file), one file at a time, its problems into ``diagnostics``: a caller that keeps
+    only what it makes of each never holds every body at once. ``kinds`` are the kind
+    names the caller can handle (``None`` accepts any); ``variables`` of ``None``
+    leaves ``${...}`` as written, while a mapping, even an empty one, makes every
+    reference to an undefined variable an error."""
     if not root.is_dir() and (root.is_file() or root.is_symlink()):
         walk = RepoWalk()
         if not root.is_symlink() or _check_link(walk, root, root.parent.resolve()):
-            yield from _file_documents(read_yaml(root), variables, kinds, diagnostics)
+            yield from file_documents(read_yaml(root), variables, kinds, diagnostics)
             return
     elif not root.is_dir():
         diagnostics.error("no such directory", Location(str(root)))
@@ -236,24 +215,10 @@ def iter_tree(
     for link, why in walk.refused:
         diagnostics.error(why, Location(str(link)))
     for path in walk.files:
-        yield from _file_documents(read_yaml(path), variables, kinds, diagnostics)
+        yield from file_documents(read_yaml(path), variables, kinds, diagnostics)
 
 
-def load_file(
-    path: Path,
-    variables: Mapping[str, str] | None = None,
-    *,
-    kinds: Collection[str] | None = None,
-    file: str | None = None,
-) -> LoadResult:
-    """Load one file; ``file`` is how messages name it (default: the path as given)."""
-    result = LoadResult()
-    parsed = read_yaml(path, file)
-    result.documents.extend(_file_documents(parsed, variables, kinds, result.diagnostics))
-    return result
-
-
-def _file_documents(
+def file_documents(
     parsed: YamlFile,
     variables: Mapping[str, str] | None,
     kinds: Collection[str] | None,

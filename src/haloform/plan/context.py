@@ -4,8 +4,8 @@ Halo tries ticket rules by precedence (1 first) and stops at a matching rule wit
 ``stopmatching`` (FACTS.md), so whether a change takes effect depends on its
 neighbours. The order is the one the tenant will have after the apply: the rules the
 repo declares (with their desired precedence) and the live rules no file describes,
-less the ones this plan deletes. A kind is ordered when its model has a
-``precedence`` field; no kind is named here.
+less the ones this plan deletes. A kind is ordered when its spec says by which field
+(``KindSpec.order_field``); no kind is named here.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from haloform.kinds import KindSpec
 from haloform.load.repo import Repo
 from haloform.plan.model import Action, Change, Neighbour
 from haloform.snapshot.state import LiveState
-
-ORDER_FIELD = "precedence"
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ def with_neighbours(changes: Sequence[Change], repo: Repo, live: LiveState) -> l
     result = []
     for change in changes:
         spec = change.spec
-        if change.action is Action.DELETE or ORDER_FIELD not in spec.model.model_fields:
+        if change.action is Action.DELETE or spec.order_field is None:
             result.append(change)
             continue
         if spec.kind not in orders:
@@ -52,9 +50,10 @@ def with_neighbours(changes: Sequence[Change], repo: Repo, live: LiveState) -> l
 
 
 def _ranked_rules(spec: KindSpec, repo: Repo, live: LiveState, deleted: set[str]) -> list[_Ranked]:
-    default = int(spec.defaults.get(ORDER_FIELD, 0))
+    field = spec.order_field or ""
+    default = int(spec.defaults.get(field, 0))
     ranked = [
-        _ranked(item.guid, item.resource.model_dump(), default, managed=True)
+        _ranked(item.guid, item.resource.model_dump(), field, default, managed=True)
         for item in repo.of_kind(spec)
     ]
     declared = {item.guid for item in ranked} | deleted
@@ -63,12 +62,14 @@ def _ranked_rules(spec: KindSpec, repo: Repo, live: LiveState, deleted: set[str]
     for row in rows:
         guid = str(row.get("guid") or "").casefold()
         if guid and guid not in declared:
-            ranked.append(_ranked(guid, row, default, managed=False))
+            ranked.append(_ranked(guid, row, field, default, managed=False))
     return sorted(ranked, key=_Ranked.key)
 
 
-def _ranked(guid: str, record: Mapping[str, Any], default: int, *, managed: bool) -> _Ranked:
-    precedence = record.get(ORDER_FIELD)
+def _ranked(
+    guid: str, record: Mapping[str, Any], field: str, default: int, *, managed: bool
+) -> _Ranked:
+    precedence = record.get(field)
     return _Ranked(
         guid=guid,
         name=str(record.get("name") or ""),
