@@ -29,7 +29,7 @@ from typing import Any
 from haloform.apply.events import EventKind
 from haloform.apply.ids import change_key
 from haloform.apply.journal import Outcome
-from haloform.apply.live import STOPPING, by_guid
+from haloform.apply.readback import STOPPING, by_guid
 from haloform.apply.report import Status
 from haloform.common.ids import canonical_guid, record_id
 from haloform.errors import (

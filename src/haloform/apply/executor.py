@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from haloform.apply.events import EventHook
 from haloform.apply.guards import ApplyOptions, Levels, check_levels, refusal
 from haloform.apply.journal import INTERRUPTED, Journal, JournalSink, JournalWriteError, Outcome
-from haloform.apply.live import STOPPING
+from haloform.apply.readback import STOPPING
 from haloform.apply.report import ApplyReport, Status
 from haloform.apply.run import Run
 from haloform.apply.verify import Verification, verify_writes

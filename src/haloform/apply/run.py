@@ -23,7 +23,7 @@ from haloform.apply.events import EventKind
 from haloform.apply.guards import ApplyOptions, Levels
 from haloform.apply.ids import IdMap, change_key, normal_key
 from haloform.apply.journal import Journal, Outcome
-from haloform.apply.live import STOPPING
+from haloform.apply.readback import STOPPING
 from haloform.apply.report import Status
 from haloform.common.ids import canonical_guid
 from haloform.errors import HaloError, NotFoundError

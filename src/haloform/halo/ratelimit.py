@@ -10,7 +10,7 @@ Halo counts a tenant's requests, not a process's: three plans in a row, or a pla
 and an apply in two CI jobs, share one window. A ``SharedWindow`` keeps the starts in
 a file that every process on the machine reads and writes under an exclusive lock
 (``fcntl.flock``), one file per tenant URL, so a run knows what the runs before it
-and beside it spent. The CLI decides where the files live (see ``cli/tenants.py``).
+and beside it spent. The composition root decides where the files live (see ``tasks/workspace.py``).
 """
 
 from __future__ import annotations

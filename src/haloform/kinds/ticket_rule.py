@@ -24,7 +24,7 @@ from haloform.kinds.base import (
 from haloform.kinds.criteria import CriteriaGroupList, CriteriaList
 from haloform.kinds.refs import Guid, LookupOf, LookupRef, Name, NameOf, TenantId, WorkflowRef
 from haloform.kinds.spec import KindSpec
-from haloform.kinds.target import TargetList
+from haloform.kinds.workflow_target import TargetList
 
 
 class RuleOutcome(HaloModel):

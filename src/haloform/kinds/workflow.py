@@ -25,8 +25,8 @@ from haloform.kinds.criteria import CriteriaGroupList, CriteriaList, Restriction
 from haloform.kinds.halo_codes import NEXT_ITERATION
 from haloform.kinds.refs import Guid, LookupOf, LookupRef, TenantId, WorkflowRef
 from haloform.kinds.spec import KindSpec
-from haloform.kinds.target import TargetList
 from haloform.kinds.ticket_rule import StepRule
+from haloform.kinds.workflow_target import TargetList
 
 
 class Action(HaloModel):

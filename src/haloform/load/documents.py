@@ -31,10 +31,10 @@ from typing import Any
 from haloform.common.paths import PathItem
 from haloform.diagnostics import Diagnostics, Location
 from haloform.load.located import describe_value, did_you_mean
+from haloform.load.settings import PROJECT_FILES
 from haloform.load.yamlio import YamlDocument, YamlFile, location, parse_yaml, read_yaml
 
 SUFFIXES = (".yaml", ".yml")
-PROJECT_FILES = frozenset({"haloform.yaml", "haloform.yml"})
 """The project file at the root is settings, not resources."""
 SKIPPED_ROOT_DIRS = frozenset({"schemas"})
 """Generated JSON Schemas sit next to the resources; they are not resources."""

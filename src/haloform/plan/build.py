@@ -21,12 +21,12 @@ from haloform.kinds import KindSpec
 from haloform.load.located import did_you_mean
 from haloform.load.repo import Declared, Repo, Tombstone
 from haloform.load.settings import PruneScope
-from haloform.plan.context import with_neighbours
 from haloform.plan.deletions import detach, live_ordered, planned_deletions, unmanaged
 from haloform.plan.fingerprints import stamp
 from haloform.plan.graph import Cycle, break_cycles
 from haloform.plan.in_use import in_use_warnings
 from haloform.plan.model import Action, Change, Plan, Referenced, Unmanaged
+from haloform.plan.neighbours import with_neighbours
 from haloform.plan.payload import (
     desired_payload,
     unpaired_warnings,

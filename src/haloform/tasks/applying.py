@@ -26,9 +26,8 @@ from haloform.apply.events import ApplyEvent
 from haloform.apply.freshness import moved_since
 from haloform.errors import ConfigError, PlanError
 from haloform.halo import HaloClient
-from haloform.load.documents import PROJECT_FILES
 from haloform.load.secrets import secret_variable
-from haloform.load.settings import load_project
+from haloform.load.settings import find_project, load_project
 from haloform.plan.model import Plan
 from haloform.tasks.journals import new_journal
 from haloform.tasks.planning import Job, Planned
@@ -60,9 +59,9 @@ def plan_repo(path: Path, plan: Plan) -> Path:
     recorded = Path(plan.repo) if plan.repo else None
     if recorded is not None and recorded.is_dir():
         return recorded
-    for directory in path.resolve().parents:
-        if any((directory / name).is_file() for name in PROJECT_FILES):
-            return directory
+    found = find_project(path)
+    if found is not None:
+        return found.parent
     if recorded is None:
         return path.parent
     raise PlanError(

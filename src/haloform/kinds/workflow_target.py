@@ -11,7 +11,7 @@ from typing import Annotated
 from haloform.kinds.base import HaloModel, KeyedBy, UnorderedPassthrough
 
 
-class Target(HaloModel):
+class WorkflowTarget(HaloModel):
     """A target (or an OLA): how long a ticket may take from a start to an end."""
 
     halo_schema = "WorkflowTarget"
@@ -36,4 +36,4 @@ class Target(HaloModel):
     template_id: int | None = None
 
 
-TargetList = Annotated[list[Target], KeyedBy(("name",))]
+TargetList = Annotated[list[WorkflowTarget], KeyedBy(("name",))]

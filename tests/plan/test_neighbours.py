@@ -6,8 +6,8 @@ from pathlib import Path
 
 from haloform.kinds.ticket_rule import TICKET_RULE
 from haloform.load.repo import load_repo
-from haloform.plan.context import with_neighbours
 from haloform.plan.model import Action, Change, Neighbour
+from haloform.plan.neighbours import with_neighbours
 from haloform.snapshot.directory import Directory
 from haloform.snapshot.state import LiveKind, LiveState
 from tests.repo_builder import write_repo
