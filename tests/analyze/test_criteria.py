@@ -1,4 +1,4 @@
-"""Every criteria type code of FACTS.md, evaluated against tickets, offline."""
+"""Every criteria type code of docs/halo-api.md, evaluated against tickets, offline."""
 
 from __future__ import annotations
 

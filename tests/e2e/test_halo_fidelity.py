@@ -44,11 +44,11 @@ SERVER_SIDE = frozenset(
     | {"time_limit_action_name", "automation_action_name", "automation_runbook_name"}
     | {"todo_group_name", "rule_id", "new_agent_name", "new_workflow_name"}
 )
-"""What Halo fills in itself (FACTS.md: companions, child ids, links to the owner)."""
+"""What Halo fills in itself (docs/halo-api.md: companions, child ids, links to the owner)."""
 ROW_IDS = frozenset({"id", "guid", "step_id", "step_seq", "step_name", "rule_id"})
 """A nested pass-through row's own identity and its link to the step holding it."""
 HALO_DEFAULTS = {"new_flow_id": -1, "iteration_batch_size": 1, "value_type_id": -1}
-"""Halo's "not set" where it is not a zero (FACTS.md)."""
+"""Halo's "not set" where it is not a zero (docs/halo-api.md)."""
 SHIFTED = frozenset(
     {"new_teamid", "new_status_id", "outcome_id", "group_id", "script_id", "role_id"}
 )

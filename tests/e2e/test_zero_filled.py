@@ -1,4 +1,4 @@
-"""Against a tenant that answers as a real one does (FACTS.md, "Real rows are
+"""Against a tenant that answers as a real one does (docs/halo-api.md, "Real rows are
 zero-filled": every setter of every rule, criterion, step and action is there, with 0,
 "", false or [] for "not set"), every round trip holds: export writes no unset value
 and warns about no id 0, plans as no changes where it came from, and promotes to a

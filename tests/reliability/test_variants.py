@@ -1,4 +1,4 @@
-"""Every way Halo might behave where FACTS.md could only infer it ([I]): the emulator
+"""Every way Halo might behave where docs/halo-api.md could only infer it ([I]): the emulator
 offers each as a switch, and a small repo must plan, apply, edit, delete and re-plan to
 nothing under every one of them. A tenant that replaces the guids haloform sends is the
 exception: haloform cannot track what it creates there, so it fails loudly, resource by

@@ -1,4 +1,4 @@
-"""Rules in plain language: every criterion code FACTS.md documents has its phrase."""
+"""Rules in plain language: every criterion code docs/halo-api.md documents has its phrase."""
 
 from __future__ import annotations
 

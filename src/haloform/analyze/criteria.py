@@ -1,6 +1,6 @@
 """What a criterion means: evaluated against a ticket, and compared with another.
 
-Type codes are FACTS.md's (Halo's own label pack): 0 is equal to, 1 is not equal to,
+Type codes are docs/halo-api.md's (Halo's own label pack): 0 is equal to, 1 is not equal to,
 2 contains, 3 does not contain, 5/6/7/8 greater than / or equal / less than / or
 equal, 23 includes and 24 does not include (``value_string`` a comma-separated set,
 matched exactly per item), 29 has a value, 30 does not have a value, -10 any value.

@@ -1,6 +1,6 @@
 """Rules in the terms of Halo's evaluation: precedence, ``use``, criteria, what they set.
 
-FACTS.md, "How Halo evaluates ticket rules": precedence 1 is tried first, the default
+docs/halo-api.md, "How Halo evaluates ticket rules": precedence 1 is tried first, the default
 is 50; a matching ``stopmatching`` rule ends the evaluation; criteria are ANDed, and
 with ``use_criteria_groups`` any one group matching is enough. Step rules run only at
 their workflow step, so only top-level ``TicketRule`` documents are evaluated here.

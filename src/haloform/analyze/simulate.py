@@ -1,6 +1,6 @@
 """Which top-level ticket rules a ticket hits, in Halo's order, and what it ends up with.
 
-Offline: lookups compare by name. What Halo does is taken from FACTS.md ("How Halo
+Offline: lookups compare by name. What Halo does is taken from docs/halo-api.md ("How Halo
 evaluates ticket rules"); where it is unknown, the choice made is named in the
 result's ``assumptions`` and every match or result field that depends on one says so.
 A rule that cannot be decided (an unknown type code, a field outside the ticket, a name

@@ -1,7 +1,7 @@
 """Read-back verification: did Halo keep what the apply wrote?
 
 A 200 is not proof. Halo rewrites some fields on save and can drop nested arrays or
-fields it does not accept without an error (FACTS.md), and whether a shorter ``steps``
+fields it does not accept without an error (docs/halo-api.md), and whether a shorter ``steps``
 array deletes the missing steps is unknown. So after the writes, the kinds written are
 read back the way the planner reads them (``haloform.fetch.reader``: one list per kind,
 a detail GET only for a record whose list row lacks what was sent) and each record is

@@ -120,7 +120,7 @@ def parse_variants(texts: Iterable[str]) -> dict[str, object]:
     "variants",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Answer as the other plausible Halo where FACTS.md only infers: "
+    help="Answer as the other plausible Halo where docs/halo-api.md only infers: "
     "zero_filled=true, eventrule_list=wrapped, not_kept=TicketRules:stopmatching... "
     "(repeatable).",
 )

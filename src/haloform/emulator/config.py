@@ -56,11 +56,11 @@ VARIANTS = (
     "not_kept",
     "zero_filled",
 )
-"""The switches for FACTS.md's inferred facts: what a stand-in tenant may choose."""
+"""The switches for docs/halo-api.md's inferred facts: what a stand-in tenant may choose."""
 
 
 class EmulatorConfig(BaseModel):
-    """One emulated tenant. The switches named after ``FACTS.md`` entries marked [I]
+    """One emulated tenant. The switches named after ``docs/halo-api.md`` entries marked [I]
     offer each plausible behaviour, so a client can be tested against all of them."""
 
     model_config = ConfigDict(
@@ -88,7 +88,7 @@ class EmulatorConfig(BaseModel):
     """Whether GET /EventRule and GET /workflowstep lists carry children (criteria,
     mappings, step rules) or leave them to the detail endpoints."""
     workflowstep_actions: bool = True
-    """Whether GET /workflowstep rows carry each step's actions, as FACTS.md records of
+    """Whether GET /workflowstep rows carry each step's actions, as docs/halo-api.md records of
     Halo; False is a stand-in whose rows leave them to GET /Workflow/{id}."""
     post_many_response: Literal["array", "first"] = "array"
     """What a POST of several records answers: all of them, or only the first."""
@@ -112,10 +112,10 @@ class EmulatorConfig(BaseModel):
     not_kept: dict[str, list[str]] = Field(default_factory=dict)
     """Top-level fields Halo answers 200 for and silently does not keep, by resource
     (``{"TicketRules": ["stopmatching"]}``, ``{"Workflow": ["steps"]}``): the posted
-    value is ignored and the stored one (or none) stays, as FACTS.md says Halo can do
+    value is ignored and the stored one (or none) stays, as docs/halo-api.md says Halo can do
     with what it does not accept."""
     zero_filled: bool = False
-    """True: answer rows as a real tenant does (FACTS.md, "Real rows are zero-filled"):
+    """True: answer rows as a real tenant does (docs/halo-api.md, "Real rows are zero-filled"):
     every setter of a rule, criterion, step and action is there whether used or not,
     with 0, "", false or [] for "not set"; False: unset fields are left out."""
 

@@ -103,7 +103,7 @@ class OpenApi:
 
 @cache
 def openapi() -> OpenApi:
-    """The packaged contract (a copy of shared/halo-api/openapi-subset.json)."""
+    """The packaged contract: Halo's published OpenAPI document, cut down to what haloform uses."""
     text = resources.files("haloform.emulator").joinpath("openapi-subset.json").read_text()
     return OpenApi(json.loads(text))
 

@@ -6,8 +6,8 @@ goes through ``to_portable`` (ids become names and guids, Halo's own fields are
 dropped, secrets are never read back), ``file_order`` and ``sort_lists``, so an export
 is byte-stable whatever order the tenant answers in.
 
-Where it lands (``export_files``): a document with the same guid anywhere under the
-output directory is updated in place (``export_merge``: comments, quoting and
+Where it lands (``export.files``): a document with the same guid anywhere under the
+output directory is updated in place (``export.merge``: comments, quoting and
 formatting of what did not change stay as they are); any other resource gets a new
 file. Documents whose resource the tenant no longer has are reported and kept unless
 ``prune_files`` is asked for. Building the export is separate from writing it, so

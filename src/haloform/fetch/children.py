@@ -1,7 +1,7 @@
 """Detail-only fields that one list answers for every record at once.
 
 ``GET /workflowstep`` returns every step of every workflow with its ``flow_id`` and
-its actions (FACTS.md), so a plan that manages steps, and nothing else only the
+its actions (docs/halo-api.md), so a plan that manages steps, and nothing else only the
 workflow's detail carries, reads one list instead of ``GET /Workflow/{id}`` per
 workflow: 50 requests become one. A stand-in whose rows leave out a field the files
 set (``actions``) cannot answer for it; those records are read in detail instead.

@@ -26,7 +26,7 @@ from haloform.load.repo import Repo
 AUTOMATIONS = "/Automation"
 EVENTS = "/Event"
 FAILED = 1
-"""/Automation ``status`` of a failed run (FACTS.md); 2 is completed."""
+"""/Automation ``status`` of a failed run (docs/halo-api.md); 2 is completed."""
 _TICKET_FIELDS = ("ticket_id", "faultid", "ticketid")
 """Where a run might name its ticket: not confirmed, so each is tried."""
 _RULE_FIELDS = ("eventrule_id", "event_rule_id")

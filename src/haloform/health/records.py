@@ -1,7 +1,7 @@
 """Halo's runtime records, read by time window: timestamps, durations, and paging to
 the newest rows.
 
-FACTS.md: /Automation lists oldest first and ``count=N`` answers the OLDEST N rows, so
+docs/halo-api.md: /Automation lists oldest first and ``count=N`` answers the OLDEST N rows, so
 the newest are on the last page. A window is read from the last page backwards, and
 reading stops at the first page that reaches back past the window's start: at 300 requests per five
 minutes, a tenant's whole automation history is not read to find today's failures.

@@ -1,6 +1,6 @@
 """What "not set" is, and how a file clears a field.
 
-Halo answers every field of a real row, unset ones zero-filled (FACTS.md, "Real rows
+Halo answers every field of a real row, unset ones zero-filled (docs/halo-api.md, "Real rows
 are zero-filled"): ``0`` for an id or a count, ``""`` for a string, ``[]`` for a list,
 ``false`` for a flag whose default is false. Each model lists the numbers and flags
 whose zero means "not set" (``HaloModel.zero_unset``); references are unset at 0

@@ -82,7 +82,7 @@ class Environment(_Strict):
     relative to haloform.yaml; e.g. a stand-in for production's differently named teams.
     Keep it in a hidden folder (``.seeds/``): every other YAML file is a resource."""
     variant: dict[str, bool | str | dict[str, list[str]]] = Field(default_factory=dict)
-    """Emulator only: how it answers where FACTS.md only infers Halo's behaviour
+    """Emulator only: how it answers where docs/halo-api.md only infers Halo's behaviour
     (``{zero_filled: true, eventrule_list: wrapped}``), to try a repo against the other
     plausible tenant (``haloform emulator serve --variant`` takes the same)."""
     tenant: str | None = None

@@ -1,6 +1,6 @@
 """Deletes of records that tickets still use: warned about in the plan.
 
-Only the detail GET of a workflow carries ``in_use`` (FACTS.md), and deleting one that
+Only the detail GET of a workflow carries ``in_use`` (docs/halo-api.md), and deleting one that
 tickets, rules or another workflow's step still use is refused by Halo or breaks those
 users. The kind declares the field (``KindSpec.in_use_field``); the reading task reads
 the doomed records of such a kind in full (``deletions.needed_by_deletes``).

@@ -50,7 +50,7 @@ class Neighbour(FrozenValue):
     """False: a live rule no file describes (this plan leaves it alone)."""
     tie: bool = False
     """Same precedence as the changed rule: which of the two Halo tries first is not
-    known (FACTS.md), so a reviewer should not rely on it."""
+    known (docs/halo-api.md), so a reviewer should not rely on it."""
 
 
 class Change(FrozenValue):

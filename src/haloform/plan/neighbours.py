@@ -1,7 +1,7 @@
 """Where a created or changed rule sits among the tenant's rules, for the reviewer.
 
 Halo tries ticket rules by precedence (1 first) and stops at a matching rule with
-``stopmatching`` (FACTS.md), so whether a change takes effect depends on its
+``stopmatching`` (docs/halo-api.md), so whether a change takes effect depends on its
 neighbours. The order is the one the tenant will have after the apply: the rules the
 repo declares (with their desired precedence) and the live rules no file describes,
 less the ones this plan deletes. A kind is ordered when its spec says by which field

@@ -2,7 +2,7 @@
 equal to P4 Low — Then: agent -> Dan Desk · stop matching".
 
 A reviewer who is a Halo admin knows the screens, not the API: a criterion's ``type``
-code is shown as Halo's own phrase for it (FACTS.md lists them), its field by its
+code is shown as Halo's own phrase for it (docs/halo-api.md lists them), its field by its
 label and its value by name. A code whose meaning is unpublished is shown raw and
 marked, never guessed. Values come from the plan's portable form, so a lookup reads
 ``P1 Critical``, not the tenant's id.
@@ -35,7 +35,7 @@ OPERATORS: Mapping[int, str] = types.MappingProxyType(
         -10: "is any value",
     }
 )
-"""Halo's criterion ``type`` codes (FACTS.md, from Halo's own label pack)."""
+"""Halo's criterion ``type`` codes (docs/halo-api.md, from Halo's own label pack)."""
 
 NO_VALUE = frozenset({29, 30, -10})
 """Codes that compare with no value."""

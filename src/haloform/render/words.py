@@ -138,7 +138,7 @@ def _item(segment: Segment, parent: Segment | None, field: FieldChange) -> str:
 
 def removed_items(change: Change) -> list[str]:
     """Top-level keyed items an update removes (``step "Legacy"``): Halo may keep a
-    workflow step a POST leaves out (FACTS.md), so these are said at the top."""
+    workflow step a POST leaves out (docs/halo-api.md), so these are said at the top."""
     if change.action is not Action.UPDATE:
         return []
     found = []

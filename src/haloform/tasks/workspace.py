@@ -264,7 +264,7 @@ def _embedded(target: Target) -> Emulator:
 
 
 def emulator_config(variant: Mapping[str, object], **fields: Any) -> EmulatorConfig:
-    """An emulated tenant answering as ``variant`` chooses among FACTS.md's inferred
+    """An emulated tenant answering as ``variant`` chooses among docs/halo-api.md's inferred
     facts (``VARIANTS``); an unknown switch or a value it cannot take is a
     ``ConfigError`` naming it."""
     unknown = sorted(set(variant) - set(VARIANTS))
