@@ -1,4 +1,4 @@
-"""The layout DESIGN.md draws, held by tests: layers, boundaries, module size.
+"""The layout docs/ARCHITECTURE.md draws, held by tests: layers, boundaries, module size.
 
 The contracts live in pyproject.toml (``[tool.importlinter]``) so that ``lint-imports``
 run by hand and this test check the same thing.
@@ -13,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "haloform"
 MAX_LINES = 400
+LONGER: dict[str, str] = {}
+"""Modules allowed past ``MAX_LINES``, each with the reviewed reason it is one concept:
+the cap is a guide, never a reason to cut a concept in two (empty today)."""
 
 
 def test_import_contracts_are_kept() -> None:
@@ -34,12 +37,17 @@ def test_every_package_of_the_flow_is_under_a_contract() -> None:
 
 
 def test_no_module_is_over_the_size_limit() -> None:
-    """Modules stay small enough to read in one sitting; split by job, not by count."""
+    """Modules stay small enough to read in one sitting; split by job, not by count: a
+    module that is one concept and longer goes in ``LONGER``, with why, for review."""
     sizes = {
         str(path.relative_to(SRC)): len(path.read_text().splitlines()) for path in SRC.rglob("*.py")
     }
-    too_big = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
-    assert too_big == {}, f"modules over {MAX_LINES} lines: {too_big}"
+    too_big = {
+        name: lines for name, lines in sizes.items() if lines > MAX_LINES and name not in LONGER
+    }
+    assert too_big == {}, f"modules over {MAX_LINES} lines (split by job, or list why): {too_big}"
+    stale = [name for name in LONGER if sizes.get(name, 0) <= MAX_LINES]
+    assert stale == [], f"listed in LONGER but no longer long: {stale}"
 
 
 def test_the_top_level_holds_only_what_every_stage_shares() -> None:

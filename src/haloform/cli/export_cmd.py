@@ -1,8 +1,7 @@
-"""``haloform export``: parse, call the core, print one line per file."""
+"""``haloform export``: parse, call the export task, print one line per file."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
@@ -13,11 +12,12 @@ from haloform.cli.progress import ReadProgress
 from haloform.cli.voice import voice
 from haloform.common.text import visible
 from haloform.export.read import Picker
-from haloform.export.run import Export, ExportedFile, ExportRequest, FileStatus, export_tenant
+from haloform.export.run import Export, ExportedFile, FileStatus
 from haloform.export.selection import NameFilter
 from haloform.kinds import KindSpec
 from haloform.load.settings import Project, load_project
-from haloform.tasks.workspace import Target, choose, open_client
+from haloform.tasks.exporting import export_into
+from haloform.tasks.workspace import Target, choose
 
 _SHOWN = (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED, FileStatus.DELETED)
 
@@ -31,24 +31,18 @@ def exported(
     prune_files: bool = False,
     selection: Picker | None = None,
 ) -> Export:
-    """Export ``target``'s resources into ``out`` (all, or ``selection``'s), warnings
-    printed; shared by ``export`` and ``import``."""
-    request = ExportRequest(
-        out=out,
-        tenant=target.label,
-        environment=target.name,
-        specs=specs,
-        lookup_names=target.environment.lookup_names,
-        variables=project.variables_for(target.environment),
+    """The export task, its progress and warnings on stderr; shared by ``export`` and
+    ``import``."""
+    result = export_into(
+        project,
+        target,
+        out,
+        specs,
         prune_files=prune_files,
         selection=selection,
+        voice=voice(),
+        progress=ReadProgress(),
     )
-
-    async def run() -> Export:
-        async with open_client(target, voice()) as client:
-            return await export_tenant(client, request, ReadProgress())
-
-    result = asyncio.run(run())
     for warning in result.warnings:
         click.echo(visible(warning), err=True)
     return result
