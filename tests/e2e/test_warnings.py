@@ -25,6 +25,15 @@ def test_a_warning_names_its_code_and_travels_in_the_json_plan(repo: Haloform) -
     plan = repo.plan()
     assert WARNING in plan["warnings"]
     assert WARNING in repo("plan", ".").stdout  # the text plan lists it too
+    # structured for programs too (issue 21): what a CI annotation needs, apart
+    assert {
+        "message": "12 is a tenant id and differs between tenants: write {status: <name>}",
+        "code": "tenant-id",
+        "file": "rules/raw.yaml",
+        "line": 4,
+        "column": 1,
+        "field": "new_status_id",
+    } in plan["diagnostics"]
 
 
 def test_a_document_silences_its_own_warning(repo: Haloform) -> None:

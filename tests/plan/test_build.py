@@ -98,7 +98,7 @@ def test_deletes_are_known_from_the_rows_and_read_in_full_where_they_need_it(
     assert needed_by_deletes(deletes)(workflow, live.kinds["Workflow"].rows[0]) is None
     plan = make_plan(built, live)
     assert [change.action for change in plan.changes] == [Action.DELETE]
-    assert any("is in use" in warning for warning in plan.warnings)
+    assert any("is in use" in str(warning) for warning in plan.warnings)
 
 
 def test_planning_twice_gives_the_same_plan(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haloform.common.ids import known_id
+from haloform.diagnostics import Diagnostic
 from haloform.diff.fields import FieldChange, diff
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec
@@ -72,13 +73,13 @@ class _Context:
     resolved: Resolved
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic | str] = field(default_factory=list)
     unpaired: dict[str, list[str]] = field(default_factory=dict)
 
 
 def check_references(
     request: PlanRequest, live: LiveState
-) -> tuple[TenantIndex, Resolved, list[str]]:
+) -> tuple[TenantIndex, Resolved, list[Diagnostic | str]]:
     """Every reference of the repo resolved in this tenant, from its lists alone, and
     the warnings the plan carries (the repo's, then these); raises ``ConfigErrors``
     naming each reference that cannot be (so before any detail is read)."""
@@ -87,7 +88,7 @@ def check_references(
     resolved, problems = resolve_all(request.repo, index, request.tenant, request.environment)
     problems.raise_for_errors(f"{request.tenant} cannot satisfy these references")
     found = [*request.repo.diagnostics.warnings, *problems.warnings]
-    return index, resolved, [str(warning) for warning in found]
+    return index, resolved, list(found)
 
 
 def make_plan(request: PlanRequest, live: LiveState) -> Plan:

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, computed_field
+from pydantic import Field, computed_field, field_validator
 
 from haloform.common.canonical import digest
 from haloform.common.frozen import FrozenObject, FrozenValue
+from haloform.diagnostics import Diagnostic, Location, Severity
 from haloform.diff.fields import FieldChange
 from haloform.errors import PlanError
 from haloform.kinds import KindSpec, by_kind
 
-PLAN_FORMAT = 2
+PLAN_FORMAT = 3
 """Bumped when a saved plan's shape changes incompatibly."""
 
 
@@ -98,6 +100,40 @@ class Change(FrozenValue):
         return (ACTION_ORDER[self.action], self.kind, self.name.casefold(), self.guid)
 
 
+class PlanWarning(FrozenValue):
+    """A warning the plan carries: located and coded where it came from a file (the
+    repo's own warnings, an unresolvable reference), a sentence otherwise."""
+
+    message: str
+    code: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    """The field's path inside the resource, e.g. ``steps[0].actions[1].end_step``."""
+
+    @classmethod
+    def of(cls, found: Diagnostic | str) -> PlanWarning:
+        if isinstance(found, str):
+            return cls(message=found)
+        where = found.location
+        return cls(
+            message=found.message,
+            code=found.code,
+            file=where.file if where else None,
+            line=where.line if where else None,
+            column=where.column if where else None,
+            field=found.field,
+        )
+
+    def __str__(self) -> str:
+        """One line, as ``validate`` prints its warnings; a sentence as it is."""
+        if self.file is None and self.code is None and self.field is None:
+            return self.message
+        where = Location(self.file, self.line, self.column) if self.file else None
+        return str(Diagnostic(self.message, where, self.field, Severity.WARNING, self.code))
+
+
 class Referenced(FrozenValue):
     """A managed resource the changes refer to that the plan leaves as it is: its id,
     as read when planning, so the applier need not list the tenant again for it."""
@@ -130,13 +166,23 @@ class Plan(FrozenValue):
     referenced: tuple[Referenced, ...] = ()
     """Unchanged managed resources the changes' payloads refer to, with their ids
     (part of the digest: an apply of a saved plan first checks they still exist)."""
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
     targets: tuple[str, ...] = Field(default=())
     """``--target`` filters the plan was made with (empty: everything)."""
     repo: str | None = None
     """The config repo's directory when planned (absolute), so that ``apply PLAN`` finds
     its ``haloform.yaml`` wherever the plan file was moved to. Only a hint, so outside
     the digest: the same plan made in two checkouts is the same plan."""
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _structured(cls, found: Any) -> Any:
+        """The planner's warnings as found: diagnostics (located) and sentences."""
+        if not isinstance(found, list | tuple):
+            return found
+        return tuple(
+            PlanWarning.of(item) if isinstance(item, Diagnostic | str) else item for item in found
+        )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -27,7 +27,11 @@ Schema, format_version 1 (machine-readable in ``plan.schema.json`` next to this 
         }
       ],
       "unmanaged": [{"kind": "...", "guid": "..." | null, "name": "...", "live_id": 40 | null}],
-      "warnings": ["..."]
+      "warnings": ["..."],            # each as one line, as haloform prints it
+      "diagnostics": [                # the same warnings, structured
+        {"message": "...", "code": "tenant-id" | null, "file": "..." | null,
+         "line": 3 | null, "column": 5 | null, "field": "new_agent_id" | null}
+      ]
     }
 
 ``before``/``after`` are JSON values in the config file's portable terms (references as
@@ -76,7 +80,8 @@ def document(plan: Plan) -> dict[str, Any]:
         },
         "changes": [_change(change) for change in plan.changes],
         "unmanaged": [_unmanaged(item) for item in plan.unmanaged],
-        "warnings": list(plan.warnings),
+        "warnings": [str(warning) for warning in plan.warnings],
+        "diagnostics": [warning.model_dump() for warning in plan.warnings],
     }
 
 

@@ -271,7 +271,7 @@ def _warnings(plan: Plan) -> Section:
     label = f"{WARNING} {count} warning{'s' if count != 1 else ''}"
     return Section(
         f"<details><summary>{label}</summary>\n\n",
-        [f"- {escape(warning)}\n" for warning in plan.warnings],
+        [f"- {escape(str(warning))}\n" for warning in plan.warnings],
         "\n</details>\n",
         lambda n: f"- _... and {n} more: {FULL_PLAN}_\n",
     )

@@ -162,5 +162,5 @@ def _unmanaged(plan: Plan) -> list[Text]:
 
 def _warnings(plan: Plan) -> list[Text]:
     lines = [Text("Warnings:", style="bold yellow")]
-    lines.extend(Text(f"  ! {values.printable(w)}", style="yellow") for w in plan.warnings)
+    lines.extend(Text(f"  ! {values.printable(str(w))}", style="yellow") for w in plan.warnings)
     return lines
