@@ -221,3 +221,17 @@ def test_each_value_that_is_not_portable_is_warned_about_with_its_place(hf: Halo
     ]
     # workflows are listed (their names are what rules refer to), not read in full
     assert "GET /Workflow x1" in result.stderr and "GET /Workflow/{id}" not in result.stderr
+
+
+def test_a_criterion_id_the_tenant_cannot_name_is_bound_and_still_validates(
+    hf: Haloform,
+) -> None:
+    """A status id no status row names, in a criterion: export binds it to its
+    environment (issue 20), and the file it writes validates and plans as no changes."""
+    criterion = {"fieldname": "status_id", "type": 0, "value_type": "int", "value_int": 424242}
+    hf.create_in_tenant("/TicketRules", name="Odd status", criteria=[criterion])
+    hf("export", "--env", "local", "--out", "exported", "--kinds", "TicketRule")
+    text = (hf.root / "exported/ticket-rules/odd-status.yaml").read_text(encoding="utf-8")
+    assert "value_int: {tenant_ids: {local: 424242}}" in text
+    assert "0 errors" in hf("validate", "exported").stdout
+    assert "No changes" in hf("plan", "exported", "--env", "local").stdout

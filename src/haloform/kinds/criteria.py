@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import Field
 
 from haloform.kinds.base import UNORDERED, HaloModel, UnorderedPassthrough
-from haloform.kinds.refs import AnyLookupRef
+from haloform.kinds.refs import AnyLookupRef, TenantIds
 
 
 class Criterion(HaloModel):
@@ -51,7 +51,7 @@ class Criterion(HaloModel):
     value_type: str | None = None
     """Seen: ``string``, ``int``, ``float``, ``multiselect``."""
     value_type_id: int | None = None
-    value_int: int | AnyLookupRef | None = None
+    value_int: int | AnyLookupRef | TenantIds | None = None
     """The value for id-valued fields: a lookup reference (``{priority: P1 Critical}``)
     is portable; a plain integer is taken as it is (many fields hold ids of things
     haloform has no lookup for, so it is not reported as not portable)."""

@@ -132,8 +132,8 @@ def _ref_field(path: str, info: FieldInfo) -> RefField | None:
     tenant_id = stores_name = False
     for member, metadata in field_members(info):
         if isinstance(member, type) and issubclass(member, TenantIds):
-            tenant_id = True  # bound ids: no word that names a target
-        elif isinstance(member, type) and issubclass(member, Ref) and member is not Ref:
+            continue  # bound ids: no word that names a target, and never a raw id
+        if isinstance(member, type) and issubclass(member, Ref) and member is not Ref:
             targets.append(member.target)
         for marker in metadata:
             tenant_id = tenant_id or isinstance(marker, TenantIdMarker)
