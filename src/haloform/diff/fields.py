@@ -231,7 +231,8 @@ class _Walk:
             shown = _shown(item.get(field))
             target = refers.get(field)
             if field in marker.quiet:
-                quiet.extend([] if is_empty(item.get(field)) else [f" ({field} {shown})"])
+                if not is_empty(item.get(field)):
+                    quiet.append(f" ({field} {shown})")
                 continue
             parts.append(self.names.get(target, {}).get(shown, shown) if target else shown)
         return keyed_segment(None, " -> ".join(parts) + "".join(quiet))

@@ -47,7 +47,8 @@ def desired_payload(
     with_tenant_names(item.spec, payload, index)
     for missing in with_tenant_ids(item.spec, payload, index):
         users = unpaired.setdefault(missing, [])
-        users.extend([] if item.name in users else [item.name])
+        if item.name not in users:
+            users.append(item.name)
     return payload
 
 
