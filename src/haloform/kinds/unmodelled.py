@@ -68,11 +68,13 @@ def unknown_fields(
 ) -> dict[str, Any]:
     """The set fields of ``record`` that are neither ``declared`` nor ``owned`` by the
     server, by name (sorted, so a file is byte-stable), rows stripped of their ids."""
-    return {
-        key: portable_rows(record[key])
-        for key in sorted(record)
+    found = [
+        key
+        for key in record
         if key not in declared and key not in owned and key != UNMODELLED and is_set(record[key])
-    }
+    ]
+    # sorted only when found: every record of every plan passes here, few hold any
+    return {key: portable_rows(record[key]) for key in sorted(found)}
 
 
 def portable_rows(value: Any) -> Any:
